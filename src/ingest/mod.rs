@@ -1,0 +1,3 @@
+//! Ingest: turning files on disk into batches of events.
+
+pub mod record;

@@ -1,0 +1,300 @@
+//! A batch is the events of one input file, parsed by an ingest worker and
+//! not yet in the store. Its strings are interned in small per-batch
+//! dictionaries so that merging into the store costs one global lookup per
+//! distinct value, not per event.
+
+use std::hash::Hasher;
+use std::path::PathBuf;
+
+use rustc_hash::{FxHashMap, FxHasher};
+
+use crate::identity;
+use crate::ingest::record::{RecordError, RecordFields, parse_record};
+use crate::model::{Credential, Flag};
+use crate::store::raw::{Block, BlockWriter, RawLoc};
+use crate::store::{N_STR, StrCol};
+use crate::timefmt::{self, NO_TIME};
+
+/// An event ID in compact form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventIdText {
+    None,
+    /// A canonical lower-case UUID, kept as 128 bits.
+    Uuid(u128),
+    Other(String),
+}
+
+impl EventIdText {
+    pub fn parse(s: &str) -> EventIdText {
+        if s.is_empty() {
+            return EventIdText::None;
+        }
+        match parse_uuid(s) {
+            Some(v) => EventIdText::Uuid(v),
+            None => EventIdText::Other(s.to_owned()),
+        }
+    }
+}
+
+/// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lower-case hex only, so
+/// that [`format_uuid`] gives back exactly the same text.
+pub fn parse_uuid(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    let mut v: u128 = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | u128::from(d);
+    }
+    Some(v)
+}
+
+/// Formats a value of [`parse_uuid`] back into its text.
+pub fn format_uuid(v: u128) -> String {
+    let h = format!("{v:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// Per-batch dictionary for one string column.
+#[derive(Debug, Default)]
+pub struct LocalDict {
+    pub values: Vec<String>,
+    ids: FxHashMap<String, u32>,
+}
+
+impl LocalDict {
+    fn intern(&mut self, s: &str) -> u32 {
+        if s.is_empty() {
+            return u32::MAX;
+        }
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(s.to_owned());
+        self.ids.insert(s.to_owned(), id);
+        id
+    }
+}
+
+/// A record that could not be read as an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordProblem {
+    /// Position of the record in its file (0-based).
+    pub index: u32,
+    pub reason: String,
+}
+
+/// The events of one file, ready to merge into the store.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub path: PathBuf,
+    /// Local string ids per column, `u32::MAX` for empty.
+    pub strs: [Vec<u32>; N_STR],
+    pub dicts: [LocalDict; N_STR],
+    pub time: Vec<i64>,
+    pub credential: Vec<u8>,
+    pub read_only: Vec<u8>,
+    pub mfa: Vec<u8>,
+    pub console: Vec<u8>,
+    pub event_id: Vec<EventIdText>,
+    pub raw_loc: Vec<RawLoc>,
+    pub raw_hash: Vec<u64>,
+    pub record_index: Vec<u32>,
+    pub blocks: Vec<Block>,
+    pub problems: Vec<RecordProblem>,
+    /// Number of events that are CloudTrail Insights events.
+    pub insight_events: usize,
+}
+
+impl Batch {
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+}
+
+/// Builds a [`Batch`] one record at a time.
+pub struct BatchBuilder {
+    batch: Batch,
+    writer: BlockWriter,
+}
+
+impl BatchBuilder {
+    pub fn new(path: PathBuf) -> BatchBuilder {
+        BatchBuilder {
+            batch: Batch {
+                path,
+                ..Batch::default()
+            },
+            writer: BlockWriter::default(),
+        }
+    }
+
+    /// Number of events added so far.
+    pub fn len(&self) -> usize {
+        self.batch.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.batch.is_empty()
+    }
+
+    /// Adds one record given as its raw JSON text. A record that is not a
+    /// JSON object is recorded as a problem and skipped.
+    pub fn push_raw(&mut self, raw: &str, index: u32) -> Result<(), RecordError> {
+        match parse_record(raw) {
+            Ok(fields) => {
+                self.push_fields(raw, &fields, index);
+                Ok(())
+            }
+            Err(e) => {
+                self.batch.problems.push(RecordProblem {
+                    index,
+                    reason: e.to_string(),
+                });
+                Err(e)
+            }
+        }
+    }
+
+    /// Records a problem with a record that never reached [`Self::push_raw`].
+    pub fn push_problem(&mut self, index: u32, reason: String) {
+        self.batch.problems.push(RecordProblem { index, reason });
+    }
+
+    /// Adds one record whose fields were already read.
+    pub fn push_fields(&mut self, raw: &str, f: &RecordFields<'_>, index: u32) {
+        let id = identity::derive(f);
+        let b = &mut self.batch;
+        let time = f
+            .event_time
+            .get()
+            .or_else(|| f.at_timestamp.get())
+            .and_then(timefmt::parse_millis)
+            .unwrap_or(NO_TIME);
+        let account = f.recipient_account_id.get().unwrap_or_else(|| {
+            f.user_identity
+                .as_ref()
+                .map(|u| u.account_id.as_str())
+                .unwrap_or("")
+        });
+        let ui = f.user_identity.as_ref();
+        let role = identity::role_of(&id.actor, id.credential);
+        let values: [&str; N_STR] = {
+            let mut v = [""; N_STR];
+            v[StrCol::Actor as usize] = &id.actor;
+            v[StrCol::EventName as usize] = f.event_name.as_str();
+            v[StrCol::EventSource as usize] = f.event_source.as_str();
+            v[StrCol::Region as usize] = f.aws_region.as_str();
+            v[StrCol::Account as usize] = account;
+            v[StrCol::SourceIp as usize] = f.source_ip.as_str();
+            v[StrCol::UserAgent as usize] = f.user_agent.as_str();
+            v[StrCol::ErrorCode as usize] = f.error_code.as_str();
+            v[StrCol::EventType as usize] = f.event_type.as_str();
+            v[StrCol::EventCategory as usize] = f.event_category.as_str();
+            v[StrCol::AccessKey as usize] = ui.map(|u| u.access_key_id.as_str()).unwrap_or("");
+            v[StrCol::UserType as usize] = ui.map(|u| u.kind.as_str()).unwrap_or("");
+            v[StrCol::Role as usize] = role;
+            v
+        };
+        for (slot, value) in values.iter().enumerate() {
+            let local = b.dicts[slot].intern(value);
+            b.strs[slot].push(local);
+        }
+        if f.event_type.as_str() == "AwsCloudTrailInsight" {
+            b.insight_events += 1;
+        }
+        b.time.push(time);
+        b.credential.push(id.credential as u8);
+        b.read_only.push(flag_of(f.read_only.as_str()) as u8);
+        b.mfa.push(id.mfa as u8);
+        b.console.push(id.console as u8);
+        b.event_id.push(EventIdText::parse(f.event_id.as_str()));
+        let mut h = FxHasher::default();
+        h.write(raw.as_bytes());
+        b.raw_hash.push(h.finish());
+        b.raw_loc.push(self.writer.push(raw.as_bytes()));
+        b.record_index.push(index);
+    }
+
+    /// Compresses what is left and returns the batch.
+    pub fn finish(self) -> Batch {
+        let mut batch = self.batch;
+        batch.blocks = self.writer.finish();
+        batch
+    }
+}
+
+fn flag_of(s: &str) -> Flag {
+    if s.eq_ignore_ascii_case("true") {
+        Flag::True
+    } else if s.eq_ignore_ascii_case("false") {
+        Flag::False
+    } else {
+        Flag::Unset
+    }
+}
+
+/// Turns a credential byte back into its kind (for readers of batches).
+pub fn credential_of(v: u8) -> Credential {
+    Credential::from_u8(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_round_trip_only_for_canonical_lowercase() {
+        let s = "3038ebd2-c98a-4c65-9b6e-e22506292313";
+        let v = parse_uuid(s).expect("uuid");
+        assert_eq!(format_uuid(v), s);
+        assert_eq!(parse_uuid("3038EBD2-C98A-4C65-9B6E-E22506292313"), None);
+        assert_eq!(parse_uuid("abc"), None);
+        assert_eq!(EventIdText::parse(""), EventIdText::None);
+    }
+
+    #[test]
+    fn builder_keeps_problems_and_events() {
+        let mut b = BatchBuilder::new(PathBuf::from("x.json"));
+        assert!(
+            b.push_raw(r#"{"eventName":"A","eventTime":"2023-01-01T00:00:00Z"}"#, 0)
+                .is_ok()
+        );
+        assert!(b.push_raw("7", 1).is_err());
+        assert!(b.push_raw(r#"{"eventName":"A"}"#, 2).is_ok());
+        let batch = b.finish();
+        assert_eq!(batch.len(), 2);
+        assert_eq!(batch.problems.len(), 1);
+        assert_eq!(batch.problems[0].index, 1);
+        assert_eq!(
+            batch.dicts[StrCol::EventName as usize].values,
+            vec!["A".to_string()]
+        );
+        assert_eq!(batch.time[1], NO_TIME);
+        assert_eq!(batch.record_index, vec![0, 2]);
+    }
+}
