@@ -73,7 +73,7 @@ fn marks_and_view_survive_save_and_reopen() {
     assert_eq!(back.paths, vec![evidence]);
     // f2 rows are now 0,1 and f1 rows 2,3.
     assert_eq!(back.rows_with_tag(&reloaded, "evidence"), vec![0, 2]);
-    assert_eq!(back.tags_of(0), vec!["evidence", "suspicious"]);
+    assert_eq!(back.tags_of(0), ["evidence", "suspicious"]);
     assert!(back.is_starred(1));
     assert_eq!(back.note(3), Some("first write by the attacker"));
     assert!(back.has_note(3));
@@ -85,7 +85,7 @@ fn marks_and_view_survive_save_and_reopen() {
     back.set_tag(&reloaded, 2, "evidence", false);
     assert!(back.marks_of(2).is_none());
     back.remove_tag("suspicious");
-    assert!(back.tags_of(0) == vec!["evidence"]);
+    assert_eq!(back.tags_of(0), ["evidence"]);
     back.save().expect("save again");
     let again = Case::open(&target).expect("open again");
     assert_eq!(again.marks.len(), 3);

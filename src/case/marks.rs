@@ -3,7 +3,7 @@
 //! index from the loaded store's event numbers to those keys so lookups by
 //! row are one hash probe.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use rustc_hash::FxHashMap;
@@ -46,8 +46,9 @@ impl EventKey {
 /// The marks on one event.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventMarks {
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub tags: BTreeSet<String>,
+    /// Sorted, without repeats.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -55,6 +56,39 @@ pub struct EventMarks {
 }
 
 impl EventMarks {
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.binary_search_by(|t| t.as_str().cmp(tag)).is_ok()
+    }
+
+    /// Adds a tag (keeping the list sorted); false when it was there.
+    pub fn add_tag(&mut self, tag: &str) -> bool {
+        match self.tags.binary_search_by(|t| t.as_str().cmp(tag)) {
+            Ok(_) => false,
+            Err(pos) => {
+                self.tags.insert(pos, tag.to_owned());
+                true
+            }
+        }
+    }
+
+    /// Removes a tag; false when it was not there.
+    pub fn remove_tag(&mut self, tag: &str) -> bool {
+        match self.tags.binary_search_by(|t| t.as_str().cmp(tag)) {
+            Ok(pos) => {
+                self.tags.remove(pos);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Sorts and deduplicates tags read from a file.
+    fn normalise(mut self) -> EventMarks {
+        self.tags.sort();
+        self.tags.dedup();
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
         self.tags.is_empty() && self.note.trim().is_empty() && !self.starred
     }
@@ -73,7 +107,11 @@ pub struct Marks {
 impl Marks {
     pub fn from_entries(entries: impl IntoIterator<Item = (EventKey, EventMarks)>) -> Marks {
         Marks {
-            by_key: entries.into_iter().filter(|(_, m)| !m.is_empty()).collect(),
+            by_key: entries
+                .into_iter()
+                .map(|(k, m)| (k, m.normalise()))
+                .filter(|(_, m)| !m.is_empty())
+                .collect(),
             ..Marks::default()
         }
     }
@@ -141,7 +179,7 @@ impl Marks {
     /// Removes a tag from every event.
     pub fn drop_tag(&mut self, tag: &str) {
         for m in self.by_key.values_mut() {
-            m.tags.remove(tag);
+            m.remove_tag(tag);
         }
         self.by_key.retain(|_, m| !m.is_empty());
         let by_key = &self.by_key;
@@ -151,8 +189,8 @@ impl Marks {
     /// Renames a tag on every event.
     pub fn rename_tag(&mut self, from: &str, to: &str) {
         for m in self.by_key.values_mut() {
-            if m.tags.remove(from) {
-                m.tags.insert(to.to_owned());
+            if m.remove_tag(from) {
+                m.add_tag(to);
             }
         }
     }

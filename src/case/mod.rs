@@ -168,9 +168,9 @@ impl Case {
         }
         self.marks.update(store, idx, |m| {
             if on {
-                m.tags.insert(tag.to_owned());
+                m.add_tag(tag);
             } else {
-                m.tags.remove(tag);
+                m.remove_tag(tag);
             }
         });
         self.dirty = true;
@@ -209,14 +209,12 @@ impl Case {
     }
 
     pub fn has_tag(&self, idx: EventIdx, tag: &str) -> bool {
-        self.marks_of(idx).is_some_and(|m| m.tags.contains(tag))
+        self.marks_of(idx).is_some_and(|m| m.has_tag(tag))
     }
 
     /// The tags of a row, in name order.
-    pub fn tags_of(&self, idx: EventIdx) -> Vec<&str> {
-        self.marks_of(idx)
-            .map(|m| m.tags.iter().map(String::as_str).collect())
-            .unwrap_or_default()
+    pub fn tags_of(&self, idx: EventIdx) -> &[String] {
+        self.marks_of(idx).map(|m| m.tags.as_slice()).unwrap_or(&[])
     }
 
     pub fn note(&self, idx: EventIdx) -> Option<&str> {
@@ -236,7 +234,7 @@ impl Case {
     /// Exactly the events of `store` carrying `tag`, in load order (for
     /// "Export tagged events").
     pub fn rows_with_tag(&self, store: &Store, tag: &str) -> Vec<EventIdx> {
-        self.marks.rows_where(store, |m| m.tags.contains(tag))
+        self.marks.rows_where(store, |m| m.has_tag(tag))
     }
 
     /// Starred events of `store`, in load order.
