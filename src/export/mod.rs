@@ -1,1 +1,2 @@
 //! TODO module export
+pub mod manifest;
