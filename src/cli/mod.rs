@@ -1,1 +1,2 @@
 //! TODO module cli
+pub mod verify;
