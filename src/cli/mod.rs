@@ -7,6 +7,7 @@
 pub mod common;
 pub mod list;
 pub mod stats;
+pub mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
