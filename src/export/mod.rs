@@ -12,6 +12,7 @@ pub mod atomic;
 pub mod csv;
 pub mod fetch;
 pub mod json;
+pub mod manifest;
 pub mod ndjson;
 
 use std::fmt;
