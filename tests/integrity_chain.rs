@@ -250,6 +250,17 @@ fn one_changed_byte_in_a_log_file_is_modified() {
     assert!(problems(&r).contains(&format!("MODIFIED: {}", victim.display())));
     // The digests themselves are untouched.
     assert_eq!(r.summary.digests_valid, HOURS);
+    // Events read from the modified file are marked as such.
+    let mut store = trailview::store::Store::new();
+    for (i, p) in [victim, &t.logs[1][1]].into_iter().enumerate() {
+        let mut b = trailview::store::batch::BatchBuilder::new(p.clone());
+        let _ = b.push_raw(&format!(r#"{{"eventID":"e{i}","eventName":"X"}}"#), 0);
+        store.append(b.finish());
+    }
+    let index = trailview::case::IntegrityIndex::new(&store, &r);
+    let ann = trailview::case::EventAnnotations::new(&store, None, Some(&index));
+    assert_eq!(ann.integrity(0), "modified");
+    assert_eq!(ann.integrity(1), "valid");
 }
 
 #[test]
