@@ -121,3 +121,26 @@ fn annotations_combine_marks_and_integrity() {
     let none = EventAnnotations::new(&store, None, None);
     assert!(none.tags(1).is_empty() && !none.is_starred(1));
 }
+
+#[test]
+fn queries_filter_on_tags_notes_and_stars() {
+    use trailview::case::EventAnnotations;
+    let store = store_from_texts(&[("f.json", &[A, B]), ("g.json", &[NO_ID, NO_ID2])]);
+    let mut case = Case::new();
+    case.bind(&store);
+    case.set_tag(&store, 1, "evidence", true);
+    case.set_tag(&store, 2, "evidence", true);
+    case.set_note(&store, 2, "why");
+    case.set_starred(&store, 3, true);
+    let ann = EventAnnotations::new(&store, Some(&case), None);
+    let rows = store.all_rows();
+    let run = |q: &str| {
+        trailview::query::parse(q)
+            .expect("query")
+            .select_with(&store, &rows, &ann)
+    };
+    assert_eq!(run("tag:evidence"), vec![1, 2]);
+    assert_eq!(run("has:note"), vec![2]);
+    assert_eq!(run("is:starred"), vec![3]);
+    assert_eq!(run("tag:evidence and not has:note"), vec![1]);
+}

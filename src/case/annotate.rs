@@ -80,3 +80,18 @@ impl<'a> EventAnnotations<'a> {
         }
     }
 }
+
+impl crate::query::Annotations for EventAnnotations<'_> {
+    fn tags(&self, idx: EventIdx) -> &[String] {
+        EventAnnotations::tags(self, idx)
+    }
+    fn has_note(&self, idx: EventIdx) -> bool {
+        EventAnnotations::has_note(self, idx)
+    }
+    fn is_starred(&self, idx: EventIdx) -> bool {
+        EventAnnotations::is_starred(self, idx)
+    }
+    fn integrity(&self, idx: EventIdx) -> &str {
+        EventAnnotations::integrity(self, idx)
+    }
+}

@@ -35,6 +35,8 @@ pub enum Command {
     Stats(stats::StatsArgs),
     /// Load files and folders and print events as rows (TSV or JSON).
     List(list::ListArgs),
+    /// Validate CloudTrail digest chains, signatures and log files offline.
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs a subcommand. Exit status 0 on success, 2 on bad arguments.
@@ -42,6 +44,7 @@ pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Stats(args) => stats::run(&args),
         Command::List(args) => list::run(&args),
+        Command::Verify(args) => return verify::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

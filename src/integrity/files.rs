@@ -15,6 +15,16 @@ pub struct InputFiles {
     pub logs: Vec<PathBuf>,
 }
 
+impl From<&crate::ingest::LoadReport> for InputFiles {
+    /// The digests and log files the loader found (no second walk).
+    fn from(report: &crate::ingest::LoadReport) -> InputFiles {
+        InputFiles {
+            digests: report.digests.clone(),
+            logs: report.log_files.clone(),
+        }
+    }
+}
+
 /// Walks files and folders (recursively, in name order) and sorts the files
 /// into digests and log files. Hidden entries (`.name`) are skipped.
 /// Unreadable folders are reported in the error list; the rest goes on.
