@@ -543,3 +543,52 @@ fn every_real_digest_in_the_corpus_parses() {
         "the corpus holds no listed log files"
     );
 }
+
+#[test]
+fn a_restarted_chain_is_a_note_not_a_break() {
+    let t = Trail::build();
+    let last = HOURS - 1;
+    t.rewrite_digest(last, |v| {
+        for k in [
+            "previousDigestS3Bucket",
+            "previousDigestS3Object",
+            "previousDigestHashValue",
+            "previousDigestHashAlgorithm",
+            "previousDigestSignature",
+        ] {
+            v[k] = Value::Null;
+        }
+    });
+    let r = t.verify();
+    assert!(r.all_valid(), "{}", problems(&r));
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("a new chain starts here"))
+    );
+    // The digest before the restart has no successor carrying its signature.
+    let prev = r
+        .digests
+        .iter()
+        .find(|d| d.path == t.digests[last - 1])
+        .expect("digest");
+    assert_eq!(prev.signature, SignatureStatus::NotAvailableOffline);
+}
+
+#[test]
+fn an_organization_segment_on_disk_still_matches() {
+    let t = Trail::build();
+    let aws_logs = t.root().join("bucket-copy/AWSLogs");
+    let org = aws_logs.join("o-exampleorg1");
+    std::fs::create_dir_all(&org).expect("mkdir");
+    std::fs::rename(aws_logs.join(ACCT), org.join(ACCT)).expect("move");
+    let r = t.verify();
+    assert!(r.all_valid(), "{}", problems(&r));
+    assert_eq!(r.summary.logs_valid, 6);
+    assert!(
+        r.logs
+            .iter()
+            .all(|l| l.matched_by == Some(MatchKind::S3Key))
+    );
+    assert_eq!(r.summary.signatures_valid, HOURS - 1);
+}
