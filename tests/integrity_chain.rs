@@ -592,3 +592,27 @@ fn an_organization_segment_on_disk_still_matches() {
     );
     assert_eq!(r.summary.signatures_valid, HOURS - 1);
 }
+
+#[test]
+fn the_loaders_lists_are_reused_and_a_corrupt_log_is_modified_not_missing() {
+    let t = Trail::build();
+    // Make one listed log unreadable as CloudTrail: the loader reports a
+    // problem and keeps no events from it.
+    std::fs::write(&t.logs[0][0], gz(b"{\"Records\":[ not json")).expect("write");
+    let mut store = trailview::store::Store::new();
+    let load = trailview::ingest::load_paths(
+        &[t.root()],
+        &trailview::ingest::LoadOptions::default(),
+        &mut store,
+    );
+    assert_eq!(load.digests.len(), HOURS, "{:?}", load.problems);
+    let r = integrity::verify_loaded(&load, None).expect("digests were loaded");
+    assert_eq!(r.summary.digests_total, HOURS);
+    assert_eq!(r.summary.missing, 0, "{}", problems(&r));
+    assert_eq!(r.status_of_file(&t.logs[0][0]), FileStatus::Modified);
+    assert_eq!(r.summary.logs_valid, 5);
+    let index = trailview::case::IntegrityIndex::new(&store, &r);
+    let ann = trailview::case::EventAnnotations::new(&store, None, Some(&index));
+    assert!(!store.is_empty());
+    assert!((0..store.len() as u32).all(|i| ann.integrity(i) == "valid"));
+}
