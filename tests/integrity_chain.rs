@@ -39,7 +39,12 @@ fn gz(data: &[u8]) -> Vec<u8> {
 }
 
 fn gunzip(data: &[u8]) -> Vec<u8> {
-    integrity::hashing::uncompress(data.to_vec()).expect("gunzip")
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(data)
+        .read_to_end(&mut out)
+        .expect("gunzip");
+    out
 }
 
 fn sha(data: &[u8]) -> String {
