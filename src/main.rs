@@ -1,6 +1,8 @@
 //! The `trailview` binary: subcommands run headless; paths alone open the
 //! desktop app.
 
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

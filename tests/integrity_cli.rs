@@ -87,3 +87,45 @@ fn verify_exit_statuses_and_output() {
     assert_eq!(bad_keys.status.code(), Some(2));
     assert_eq!(trailview(&["verify"]).status.code(), Some(2));
 }
+
+#[test]
+fn cli_export_manifest_carries_integrity_and_hashes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("copy");
+    let log = trail(&root);
+    let out = dir.path().join("out.json");
+    let run = trailview(&[
+        "export",
+        "--out",
+        &out.to_string_lossy(),
+        &root.to_string_lossy(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let manifest = dir.path().join("out.json.manifest.json");
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).expect("manifest")).expect("json");
+    assert_eq!(m["eventCount"], 1);
+    let exported = std::fs::read(&out).expect("export");
+    assert_eq!(
+        m["export"]["sha256"],
+        hex::encode(Sha256::digest(&exported))
+    );
+    let source = &m["sources"][0];
+    assert_eq!(source["path"], log.to_string_lossy().as_ref());
+    assert_eq!(source["integrity"], "valid");
+    assert_eq!(
+        source["sha256"],
+        hex::encode(Sha256::digest(std::fs::read(&log).expect("log")))
+    );
+    assert!(
+        m["integrity"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("1/1 digests valid")),
+        "{}",
+        m["integrity"]
+    );
+}

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{Map, Value};
 
 use crate::cli::common::{CliError, InputArgs, write_error};
+use crate::cli::filter::{FilterArgs, select};
 use crate::model::{Column, ColumnSpec, EventIdx};
 use crate::store::Store;
 use crate::store::path::{is_known_root, is_well_formed, lookup, value_text};
@@ -42,6 +43,8 @@ pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Tsv)]
     pub format: Format,
+    #[command(flatten)]
+    pub filter: FilterArgs,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -105,9 +108,10 @@ fn check_paths_exist(store: &Store, columns: &[ColumnSpec]) -> Result<(), CliErr
 pub fn run(args: &ListArgs) -> Result<(), CliError> {
     let columns = parse_columns(args.columns.as_deref())?;
     let sort = parse_sort(args.sort.as_deref())?;
+    let query = args.filter.query()?;
     let (store, _report) = args.input.load()?;
     check_paths_exist(&store, &columns)?;
-    let mut rows = store.all_rows();
+    let mut rows = select(&store, query.as_ref());
     let order = if args.desc {
         Order::Descending
     } else {

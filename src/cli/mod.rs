@@ -1,10 +1,13 @@
-//! The headless command line: `trailview stats` and `trailview list`.
+//! The headless command line: `trailview stats`, `list`, `export` and
+//! `verify`.
 //! Each subcommand lives in its own file with its arguments and its run
 //! function; shared input handling and error reporting are in [`common`].
 //! (`trailview [PATH]...` with no subcommand opens the desktop app; that
 //! dispatch is in `main.rs`, so this module never touches the GUI.)
 
 pub mod common;
+pub mod export;
+pub mod filter;
 pub mod list;
 pub mod stats;
 pub mod verify;
@@ -35,6 +38,9 @@ pub enum Command {
     Stats(stats::StatsArgs),
     /// Load files and folders and print events as rows (TSV or JSON).
     List(list::ListArgs),
+    /// Load, filter and sort events and write them as JSON (original
+    /// bytes), NDJSON or CSV, with an evidence manifest.
+    Export(export::ExportArgs),
     /// Validate CloudTrail digest chains, signatures and log files offline.
     Verify(verify::VerifyArgs),
 }
@@ -44,6 +50,7 @@ pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Stats(args) => stats::run(&args),
         Command::List(args) => list::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Verify(args) => return verify::run(&args),
     };
     match result {

@@ -5,6 +5,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use crate::cli::common::{CliError, InputArgs, print};
+use crate::cli::filter::{FilterArgs, facets_json, facets_text, parse_facets, select};
 use crate::ingest::LoadReport;
 use crate::model::Column;
 use crate::store::Store;
@@ -19,16 +20,39 @@ pub struct StatsArgs {
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Count the top values of these columns over the (filtered) events,
+    /// comma-separated (actor, eventName, eventSource, account, ...).
+    #[arg(long, value_name = "COL,...", value_delimiter = ',')]
+    pub facets: Option<Vec<String>>,
+    #[command(flatten)]
     pub input: InputArgs,
 }
 
 pub fn run(args: &StatsArgs) -> Result<(), CliError> {
+    let query = args.filter.query()?;
+    let facet_cols = parse_facets(args.facets.as_deref().unwrap_or(&[]))?;
     let (store, report) = args.input.load()?;
-    let summary = summary_json(&store, &report);
+    let mut summary = summary_json(&store, &report);
+    if query.is_some() || !facet_cols.is_empty() {
+        let rows = select(&store, query.as_ref());
+        if let (Some(q), Some(obj)) = (&query, summary.as_object_mut()) {
+            obj.insert("filter".into(), Value::String(q.text().to_owned()));
+            obj.insert("matched".into(), Value::from(rows.len()));
+        }
+        if !facet_cols.is_empty()
+            && let Some(obj) = summary.as_object_mut()
+        {
+            obj.insert(
+                "facets".into(),
+                facets_json(&store, &rows, &facet_cols, TOP_N),
+            );
+        }
+    }
     let text = if args.json {
         format!("{summary:#}\n")
     } else {
-        summary_text(&report, &summary)
+        summary_text(&report, &summary) + &facets_text(&summary)
     };
     print(&text)
 }

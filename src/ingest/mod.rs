@@ -2,7 +2,8 @@
 //!
 //! [`walk`] lists the files under the inputs; [`decode`] reads one into
 //! text (gzip or plain, within limits); [`shapes`] recognises what the text
-//! is and, with [`containers`] and [`csv_history`], streams its records into
+//! is and, with [`fast_records`] (trail delivery files), [`containers`] (every
+//! other JSON shape) and [`csv_history`], streams its records into
 //! a [`sink::Sink`] that builds the file's batch; [`file`] ties these
 //! together for one file; [`loader`] runs all files in parallel on a
 //! background thread and streams the results; [`report`] is the honest
@@ -11,6 +12,7 @@
 pub mod containers;
 pub mod csv_history;
 pub mod decode;
+pub mod fast_records;
 pub mod file;
 pub mod loader;
 pub mod options;

@@ -12,6 +12,7 @@ use serde::de::IgnoredAny;
 
 use crate::ingest::containers::{Doc, read_document};
 use crate::ingest::csv_history::{is_history_header, read_history};
+use crate::ingest::fast_records::read_records;
 use crate::ingest::sink::Sink;
 
 /// What the text of a file was.
@@ -74,6 +75,12 @@ pub fn read_shapes(text: &str, csv_name: bool, sink: &mut Sink) -> TextOutcome {
             "not CloudTrail: not JSON (starts with {:?})",
             first_line.chars().take(24).collect::<String>()
         ));
+    }
+    if first == b'{' {
+        if read_records(body, sink) {
+            return TextOutcome::events();
+        }
+        sink.reset();
     }
     match read_document(body, sink) {
         Ok(doc) => top_level(doc, body, sink),

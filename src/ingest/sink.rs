@@ -4,8 +4,19 @@
 
 use std::path::PathBuf;
 
-use crate::ingest::record::{RecordFields, parse_record};
+use crate::ingest::record::{RecordError, RecordFields, parse_record};
 use crate::store::batch::{Batch, BatchBuilder};
+
+/// What [`Sink::push_checked`] did with a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pushed {
+    /// Added as an event.
+    Event,
+    /// Valid JSON but not an object: recorded as a record problem.
+    Problem,
+    /// Not valid JSON: nothing recorded (the caller decides).
+    Malformed,
+}
 
 /// Collects the records of one file.
 pub struct Sink {
@@ -28,15 +39,34 @@ impl Sink {
     /// Adds one record given as its exact JSON text. A record that is not a
     /// JSON object becomes a record problem.
     pub fn push(&mut self, raw: &str) {
-        let index = self.take_index();
+        if self.push_checked(raw) == Pushed::Malformed {
+            let index = self.take_index();
+            let reason = parse_record(raw)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            self.builder.push_problem(index, reason);
+        }
+    }
+
+    /// Like [`Self::push`], but a record that is not valid JSON is left to
+    /// the caller instead of becoming a record problem.
+    pub fn push_checked(&mut self, raw: &str) -> Pushed {
         match parse_record(raw) {
             Ok(fields) => {
+                let index = self.take_index();
                 if looks_like_event(&fields) {
                     self.cloudtrail_like += 1;
                 }
                 self.builder.push_fields(raw, &fields, index);
+                Pushed::Event
             }
-            Err(e) => self.builder.push_problem(index, e.to_string()),
+            Err(RecordError::Malformed(_)) => Pushed::Malformed,
+            Err(e) => {
+                let index = self.take_index();
+                self.builder.push_problem(index, e.to_string());
+                Pushed::Problem
+            }
         }
     }
 

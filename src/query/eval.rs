@@ -157,20 +157,26 @@ impl Plan<'_> {
             return false;
         };
         if !cur.lower_ok {
-            cur.lower.clear();
-            cur.lower.extend_from_slice(&cur.bytes);
-            cur.lower.make_ascii_lowercase();
+            if self.needs_original {
+                cur.lower.clear();
+                cur.lower.extend_from_slice(&cur.bytes);
+                cur.lower.make_ascii_lowercase();
+            } else {
+                // Nothing reads the original bytes: lower them in place.
+                cur.bytes.make_ascii_lowercase();
+            }
             cur.lower_ok = true;
         }
+        let lower = if self.needs_original {
+            &cur.lower
+        } else {
+            &cur.bytes
+        };
         let finder = &self.needles[slot];
         if cur.hits[slot] == 0 {
-            cur.hits[slot] = if finder.find(&cur.lower).is_some() {
-                1
-            } else {
-                2
-            };
+            cur.hits[slot] = if finder.find(lower).is_some() { 1 } else { 2 };
         }
-        cur.hits[slot] == 1 && finder.find(&cur.lower[s..e]).is_some()
+        cur.hits[slot] == 1 && finder.find(&lower[s..e]).is_some()
     }
 
     /// Loads the event's block into the cursor and returns its byte range.

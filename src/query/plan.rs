@@ -67,6 +67,8 @@ pub(crate) struct Plan<'s> {
     /// Lower-case ASCII needles searched in lower-cased raw bytes.
     pub needles: Vec<Finder<'static>>,
     pub needs_raw: bool,
+    /// Some condition reads the original (not lower-cased) bytes.
+    pub needs_original: bool,
 }
 
 impl<'s> Plan<'s> {
@@ -78,6 +80,7 @@ impl<'s> Plan<'s> {
             tables,
             needles: Vec::new(),
             needs_raw: false,
+            needs_original: false,
         };
         let root = b.node(expr);
         Plan {
@@ -85,6 +88,7 @@ impl<'s> Plan<'s> {
             store,
             needles: b.needles,
             needs_raw: b.needs_raw,
+            needs_original: b.needs_original,
         }
     }
 }
@@ -94,6 +98,7 @@ struct Builder<'s> {
     tables: bool,
     needles: Vec<Finder<'static>>,
     needs_raw: bool,
+    needs_original: bool,
 }
 
 impl<'s> Builder<'s> {
@@ -128,6 +133,7 @@ impl<'s> Builder<'s> {
             }
             Cond::Text(TextTest::Pattern { re, .. }) => {
                 self.needs_raw = true;
+                self.needs_original = true;
                 Leaf::Pattern { re: re.clone() }
             }
             Cond::Time(t) => Leaf::Time {
@@ -137,6 +143,7 @@ impl<'s> Builder<'s> {
             Cond::Field(Field::Column(col), test) => self.column(*col, test),
             Cond::Field(Field::Path(segs), test) => {
                 self.needs_raw = true;
+                self.needs_original = true;
                 let prefilter = prefilter_literal(segs, test).map(|l| self.needle(l.as_bytes()));
                 Leaf::Json {
                     segs: segs.clone(),

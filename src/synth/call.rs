@@ -23,6 +23,13 @@ impl Ctx<'_> {
         format!("arn:aws:{service}:{}:{}:{rest}", self.region, self.account)
     }
 
+    /// One of `pool` stable ids of kind `what` in this account (KMS keys,
+    /// instances...): the same few ids recur, as in a real account.
+    pub fn pooled(&mut self, what: &str, pool: u64) -> Rng {
+        let n = self.rng.below(pool);
+        Rng::stable(&format!("{}/{}/{what}", self.account, self.region), n)
+    }
+
     /// An IAM ARN (global: no region).
     pub fn iam_arn(&self, rest: &str) -> String {
         format!("arn:aws:iam::{}:{rest}", self.account)

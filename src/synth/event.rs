@@ -41,6 +41,14 @@ fn session_context(rng: &mut Rng, time_ms: i64, mfa: bool, issuer: Value) -> Val
     })
 }
 
+/// The temporary key of a console session: one per caller and hour.
+fn console_key(p: &Principal, time_ms: i64) -> String {
+    format!(
+        "ASIA{}",
+        Rng::stable(&p.principal_id, (time_ms / 3_600_000) as u64).upper(16)
+    )
+}
+
 fn seen(place: &Place, p: &Principal, rng: &mut Rng, time_ms: i64) -> Seen {
     let acct = &place.world.accounts[p.account].id;
     let mut ip = rng.pick(&p.ips).clone();
@@ -55,7 +63,7 @@ fn seen(place: &Place, p: &Principal, rng: &mut Rng, time_ms: i64) -> Seen {
             let arn = format!("arn:aws:iam::{acct}:user/{}", p.name);
             let mut id = json!({"type": "IAMUser", "principalId": p.principal_id, "arn": arn, "accountId": acct, "accessKeyId": p.key, "userName": p.name});
             if console {
-                id["accessKeyId"] = json!(format!("ASIA{}", rng.upper(16)));
+                id["accessKeyId"] = json!(console_key(p, time_ms));
                 id["sessionContext"] = session_context(rng, time_ms, human, json!({}));
             }
             (id, arn)
@@ -73,7 +81,7 @@ fn seen(place: &Place, p: &Principal, rng: &mut Rng, time_ms: i64) -> Seen {
         }
         Kind::Root => {
             let arn = format!("arn:aws:iam::{acct}:root");
-            let mut id = json!({"type": "Root", "principalId": acct, "arn": arn, "accountId": acct, "accessKeyId": format!("ASIA{}", rng.upper(16))});
+            let mut id = json!({"type": "Root", "principalId": acct, "arn": arn, "accountId": acct, "accessKeyId": console_key(p, time_ms)});
             let mfa = rng.chance(0.5);
             id["sessionContext"] = session_context(rng, time_ms, mfa, json!({}));
             (id, arn)
@@ -90,7 +98,7 @@ fn seen(place: &Place, p: &Principal, rng: &mut Rng, time_ms: i64) -> Seen {
             let arn = format!("arn:aws:sts::{acct}:federated-user/{}", p.name);
             let issuer = json!({"type": "IAMUser", "principalId": p.principal_id, "arn": format!("arn:aws:iam::{acct}:user/partner-broker"), "accountId": acct, "userName": "partner-broker"});
             let sc = session_context(rng, time_ms, false, issuer);
-            let id = json!({"type": "FederatedUser", "principalId": format!("{acct}:{}", p.name), "arn": arn, "accountId": acct, "accessKeyId": format!("ASIA{}", rng.upper(16)), "sessionContext": sc});
+            let id = json!({"type": "FederatedUser", "principalId": format!("{acct}:{}", p.name), "arn": arn, "accountId": acct, "accessKeyId": console_key(p, time_ms), "sessionContext": sc});
             (id, arn)
         }
         Kind::AwsAccount => {
@@ -106,8 +114,12 @@ fn seen(place: &Place, p: &Principal, rng: &mut Rng, time_ms: i64) -> Seen {
             (id, format!("arn:aws:iam::{other}:root"))
         }
         Kind::IdentityCenter => {
-            let uid = format!("{}-{}", rng.hex(10), p.principal_id.to_lowercase());
-            let id = json!({"type": "IdentityCenterUser", "accountId": acct, "onBehalfOf": {"userId": uid, "identityStoreArn": format!("arn:aws:identitystore::{acct}:identitystore/d-90670c1a2b")}, "credentialId": rng.alnum(20)});
+            let uid = format!(
+                "{}-{}",
+                Rng::stable(&p.principal_id, 1).hex(10),
+                p.principal_id.to_lowercase()
+            );
+            let id = json!({"type": "IdentityCenterUser", "accountId": acct, "onBehalfOf": {"userId": uid, "identityStoreArn": format!("arn:aws:identitystore::{acct}:identitystore/d-90670c1a2b")}, "credentialId": Rng::stable(&p.principal_id, (time_ms / 3_600_000) as u64).alnum(20)});
             (id, String::new())
         }
         Kind::Saml => {
@@ -247,7 +259,10 @@ pub fn record(place: &Place, caller: &Principal, call: Call, time_ms: i64, rng: 
     if !service_caller && rng.chance(0.03) {
         m.insert(
             "vpcEndpointId".into(),
-            json!(format!("vpce-0{}", rng.hex(16))),
+            json!(format!(
+                "vpce-0{}",
+                Rng::stable(place.account, rng.below(2)).hex(16)
+            )),
         );
     }
     m.insert("eventCategory".into(), json!(call.category));

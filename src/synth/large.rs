@@ -84,13 +84,13 @@ pub fn run_instances(ctx: &mut Ctx) -> (Value, Value) {
     } else {
         1
     };
-    let ami = format!("ami-0{}", ctx.rng.hex(16));
+    let ami = format!("ami-0{}", ctx.pooled("ami", 5).hex(16));
     let itype = *ctx
         .rng
         .pick(&["t3.micro", "m6i.large", "c7g.xlarge", "r6i.2xlarge"]);
-    let subnet = format!("subnet-0{}", ctx.rng.hex(16));
-    let vpc = format!("vpc-0{}", ctx.rng.hex(16));
-    let sg = format!("sg-0{}", ctx.rng.hex(16));
+    let subnet = format!("subnet-0{}", ctx.pooled("subnet", 6).hex(16));
+    let vpc = format!("vpc-0{}", ctx.pooled("vpc", 1).hex(16));
+    let sg = format!("sg-0{}", ctx.pooled("sg", 12).hex(16));
     let az = format!("{}a", ctx.region);
     let req = json!({
         "instancesSet": {"items": [{"imageId": ami, "minCount": n, "maxCount": n}]},

@@ -22,6 +22,15 @@ impl Rng {
         Rng(r.next_u64())
     }
 
+    /// A stream fixed by `name` and `n` alone: for ids that stay the same
+    /// across events (keys, instances, endpoints of one account).
+    pub fn stable(name: &str, n: u64) -> Rng {
+        let h = name.bytes().fold(0xCBF2_9CE4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3)
+        });
+        Rng::derive(h, n)
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;

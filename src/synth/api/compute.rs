@@ -8,7 +8,7 @@ use super::super::large;
 const EC2: &str = "ec2.amazonaws.com";
 
 fn instance_id(ctx: &mut Ctx) -> String {
-    format!("i-0{}", ctx.rng.hex(16))
+    format!("i-0{}", ctx.pooled("instance", 60).hex(16))
 }
 
 pub fn ec2_describe(ctx: &mut Ctx, out: &mut Vec<Call>) {
@@ -47,7 +47,7 @@ pub fn ec2_change(ctx: &mut Ctx, out: &mut Vec<Call>) {
             out.push(Call::new(EC2, "RunInstances", false).req(req).resp(resp));
         }
         1 => {
-            let sg = format!("sg-0{}", ctx.rng.hex(16));
+            let sg = format!("sg-0{}", ctx.pooled("sg", 12).hex(16));
             let cidr = format!(
                 "{}.{}.0.0/16",
                 ctx.rng.range(10, 200),

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use super::super::call::{Call, Ctx};
 use super::super::large;
+use super::super::rng::Rng;
 use super::super::world::Kind;
 
 const IAM: &str = "iam.amazonaws.com";
@@ -84,7 +85,7 @@ pub fn assume_role(ctx: &mut Ctx, out: &mut Vec<Call>) {
     let role_arn = ctx.iam_arn(&format!("role/{role}"));
     let session = format!("session-{}", ctx.rng.range(1_000_000, 9_999_999));
     let creds = sts_credentials(ctx);
-    let rid = format!("AROA{}", ctx.rng.upper(17));
+    let rid = format!("AROA{}", Rng::stable(role, 0).upper(17));
     let assumed = format!("arn:aws:sts::{}:assumed-role/{role}/{session}", ctx.account);
     let mut call = Call::new(STS, "AssumeRole", true)
         .req(json!({"roleArn": role_arn, "roleSessionName": session, "durationSeconds": 3600}))

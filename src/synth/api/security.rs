@@ -3,9 +3,10 @@
 use serde_json::json;
 
 use super::super::call::{Call, Ctx};
+use super::super::rng::Rng;
 
 pub fn kms(ctx: &mut Ctx, out: &mut Vec<Call>) {
-    let id = ctx.rng.uuid();
+    let id = ctx.pooled("kms-key", 4).uuid();
     let key = ctx.arn("kms", &format!("key/{id}"));
     let name = *ctx.rng.pick(&[
         "Decrypt",
@@ -45,7 +46,7 @@ pub fn secrets(ctx: &mut Ctx, out: &mut Vec<Call>) {
         "staging/db/master",
         "prod/github-token",
     ]);
-    let suffix = ctx.rng.alnum(6);
+    let suffix = Rng::stable(name, 0).alnum(6);
     let arn = ctx.arn("secretsmanager", &format!("secret:{name}-{suffix}"));
     let call = if ctx.rng.chance(0.25) {
         Call::new("secretsmanager.amazonaws.com", "ListSecrets", true)
@@ -68,6 +69,6 @@ pub fn config(ctx: &mut Ctx, out: &mut Vec<Call>) {
 }
 
 pub fn guardduty(ctx: &mut Ctx, out: &mut Vec<Call>) {
-    let det = ctx.rng.hex(32);
+    let det = ctx.pooled("guardduty", 1).hex(32);
     out.push(Call::new("guardduty.amazonaws.com", "ListFindings", true).req(json!({"detectorId": det, "maxResults": 50, "findingCriteria": {"criterion": {"service.archived": {"eq": ["false"]}}}})));
 }
