@@ -2,7 +2,7 @@
 //! consecutive events. Any event's exact JSON text can be read back; whole
 //! blocks can be scanned in parallel for full-text search and export.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Uncompressed size a block is filled to before it is compressed.
 pub const BLOCK_TARGET: usize = 256 * 1024;
@@ -90,12 +90,17 @@ impl BlockWriter {
     }
 }
 
-/// All blocks of the store plus a one-block cache for repeated reads of
-/// neighbouring events (the detail pane, scrolling the raw column).
+/// Number of uncompressed blocks kept for repeated reads.
+const CACHE_BLOCKS: usize = 4;
+
+/// All blocks of the store plus a small cache of uncompressed blocks for
+/// repeated reads of neighbouring events (the detail pane, duplicate checks
+/// that compare a new event with an earlier one).
 #[derive(Debug, Default)]
 pub struct RawStore {
     blocks: Vec<Block>,
-    cache: Mutex<Option<(u32, std::sync::Arc<Vec<u8>>)>>,
+    /// Most recently used first.
+    cache: Mutex<Vec<(u32, Arc<Vec<u8>>)>>,
 }
 
 impl RawStore {
@@ -115,21 +120,24 @@ impl RawStore {
     }
 
     /// The uncompressed block `n`, from the cache when possible.
-    pub fn block_bytes(&self, n: u32) -> std::sync::Arc<Vec<u8>> {
-        if let Ok(cache) = self.cache.lock()
-            && let Some((id, bytes)) = cache.as_ref()
-            && *id == n
+    pub fn block_bytes(&self, n: u32) -> Arc<Vec<u8>> {
+        if let Ok(mut cache) = self.cache.lock()
+            && let Some(pos) = cache.iter().position(|(id, _)| *id == n)
         {
-            return bytes.clone();
+            let entry = cache.remove(pos);
+            let bytes = entry.1.clone();
+            cache.insert(0, entry);
+            return bytes;
         }
-        let bytes = std::sync::Arc::new(
+        let bytes = Arc::new(
             self.blocks
                 .get(n as usize)
                 .map(Block::decompress)
                 .unwrap_or_default(),
         );
         if let Ok(mut cache) = self.cache.lock() {
-            *cache = Some((n, bytes.clone()));
+            cache.insert(0, (n, bytes.clone()));
+            cache.truncate(CACHE_BLOCKS);
         }
         bytes
     }
@@ -155,7 +163,7 @@ impl RawStore {
     pub fn clear(&mut self) {
         self.blocks.clear();
         if let Ok(mut cache) = self.cache.lock() {
-            *cache = None;
+            cache.clear();
         }
     }
 }

@@ -22,18 +22,21 @@ impl Store {
         let key = self.sort_keys(col);
         let times = self.times();
         let desc = order == Order::Descending;
-        rows.par_sort_unstable_by_key(|&i| {
-            let k = key(i);
-            let primary = if desc { u64::MAX - k } else { k };
-            // NO_TIME (i64::MIN) maps to u64::MAX so it sorts last.
-            let t = times[i as usize];
-            let time_key = if t == i64::MIN {
-                u64::MAX
-            } else {
-                (t as u64) ^ (1 << 63)
-            };
-            (primary, time_key, i)
-        });
+        // Compute each row's full key once, then sort the keys: comparing
+        // precomputed tuples is far cheaper than chasing three arrays per
+        // comparison.
+        let mut keyed: Vec<(u64, u64, EventIdx)> = rows
+            .par_iter()
+            .map(|&i| {
+                let k = key(i);
+                let primary = if desc { u64::MAX - k } else { k };
+                (primary, time_key(times[i as usize]), i)
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        rows.par_iter_mut()
+            .zip(keyed.par_iter())
+            .for_each(|(row, &(_, _, i))| *row = i);
     }
 
     /// A function giving each row's primary sort key as a `u64`.
@@ -100,6 +103,15 @@ impl Store {
                 Box::new(move |i| rank[i as usize])
             }
         }
+    }
+}
+
+/// Orders times as unsigned keys, events without a time last.
+fn time_key(t: i64) -> u64 {
+    if t == crate::timefmt::NO_TIME {
+        u64::MAX
+    } else {
+        (t as u64) ^ (1 << 63)
     }
 }
 
