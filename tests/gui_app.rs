@@ -74,7 +74,11 @@ fn open_folder_loads_events_drops_duplicates_and_sets_title() {
     assert_eq!(app.state.store_len(), 310);
     assert_eq!(app.state.report.duplicates, 310);
     assert_eq!(app.state.rows.len(), 310);
-    assert!(app.title().starts_with("Trailview — stratus-red-team"), "{}", app.title());
+    assert!(
+        app.title().starts_with("Trailview — stratus-red-team"),
+        "{}",
+        app.title()
+    );
     h.get_by_label("310 events");
 }
 
@@ -148,7 +152,10 @@ fn selecting_a_row_shows_its_detail_and_keys_move_it() {
     };
     let first_name = names(&h)[0].clone();
     // Click the first row's event-name cell.
-    h.get_all_by_label(&first_name).next().expect("a cell").click();
+    h.get_all_by_label(&first_name)
+        .next()
+        .expect("a cell")
+        .click();
     settle(&mut h);
     assert_eq!(h.state().state.selection.focus_pos, Some(0));
     h.get_by_label("Copy JSON");
@@ -187,13 +194,23 @@ fn export_writes_filtered_events_with_original_bytes() {
     assert_eq!(records.len(), 20);
     let app = h.state();
     let store = read_store(&app.state.store);
-    let expected: Vec<u8> = app.state.rows.iter().flat_map(|&i| {
-        let mut b = store.raw(i);
-        b.push(b',');
-        b
-    }).collect();
+    let expected: Vec<u8> = app
+        .state
+        .rows
+        .iter()
+        .flat_map(|&i| {
+            let mut b = store.raw(i);
+            b.push(b',');
+            b
+        })
+        .collect();
     assert!(text.contains(std::str::from_utf8(&expected[..expected.len() - 1]).expect("utf8")));
-    assert!(app.state.status.as_ref().is_some_and(|s| s.text.starts_with("Exported 20 events")));
+    assert!(
+        app.state
+            .status
+            .as_ref()
+            .is_some_and(|s| s.text.starts_with("Exported 20 events"))
+    );
 }
 
 #[derive(Debug)]
@@ -213,12 +230,16 @@ fn dropping_a_file_loads_it_and_adds_to_what_is_loaded() {
     let mut h = harness(FakePicker::default());
     h.run_steps(2);
     let file = corpus().join("otel-collector-contrib/otel-collector-contrib.json.gz");
-    h.input_mut().dropped_files.push(Arc::new(DroppedPath(file)));
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(file)));
     settle(&mut h);
     let first = h.state().state.store_len();
     assert!(first > 0);
     let more = corpus().join("stratus-red-team/stratus-red-team.json.gz");
-    h.input_mut().dropped_files.push(Arc::new(DroppedPath(more)));
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(more)));
     settle(&mut h);
     assert_eq!(h.state().state.store_len(), first + 310);
     assert_eq!(h.state().state.loaded_paths.len(), 2);

@@ -19,13 +19,21 @@ pub enum Action {
     /// The query text changed: recompile and refilter.
     QueryChanged,
     /// Adds (or removes, if present) `field:value` or its exclusion.
-    Pivot { field: String, value: String, exclude: bool },
+    Pivot {
+        field: String,
+        value: String,
+        exclude: bool,
+    },
     /// Filter to every event mentioning an Athena queryExecutionId.
     OpenQueryPivot(String),
     SetTimeRange(Option<(i64, i64)>),
     SortBy(Column),
     /// Click on the row at a position of the current rows.
-    ClickRow { pos: usize, ctrl: bool, shift: bool },
+    ClickRow {
+        pos: usize,
+        ctrl: bool,
+        shift: bool,
+    },
     /// Select an event wherever it is in the current rows.
     FocusEvent(EventIdx),
     MoveSelection(i64),
@@ -35,7 +43,10 @@ pub enum Action {
     FocusQuery,
     ShowExport,
     /// Ask for a file name, then export.
-    ExportTo { format: Format, selected_only: bool },
+    ExportTo {
+        format: Format,
+        selected_only: bool,
+    },
     ShowReport,
     ShowColumns,
     SetGrouping(LaneGrouping),

@@ -15,8 +15,8 @@ use super::picker::{PickKind, Picker};
 use super::settings::{Settings, ThemeChoice};
 use super::state::AppState;
 use super::{
-    column_chooser, detail, export_dialog, facets, filter, fmt, histogram, keys, load_report, menu_bar,
-    progress, query_bar, start_screen, table, timeline,
+    column_chooser, detail, export_dialog, facets, filter, fmt, histogram, keys, load_report,
+    menu_bar, progress, query_bar, start_screen, table, timeline,
 };
 use crate::store::batch::Batch;
 use crate::store::sort::Order;
@@ -27,7 +27,10 @@ pub const SAMPLE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample
 /// What a pending file dialog is for.
 enum PickPurpose {
     Open,
-    Export { format: super::exporter::Format, selected_only: bool },
+    Export {
+        format: super::exporter::Format,
+        selected_only: bool,
+    },
 }
 
 /// Open windows and one-shot UI requests.
@@ -107,7 +110,7 @@ impl TrailviewApp {
             export: export_dialog::ExportDialog::default(),
             columns: column_chooser::ColumnChooser::default(),
             histogram: histogram::HistogramView::default(),
-            timeline: timeline::TimelineView::default(),
+            timeline: timeline::TimelineView,
             detail: detail::DetailView::default(),
             stats: FrameStats::default(),
             settings,
@@ -200,8 +203,8 @@ impl TrailviewApp {
         if self.settings.show_facets {
             egui::Panel::left("facets")
                 .resizable(true)
-                .default_size(250.0)
-                .min_size(180.0)
+                .default_size(230.0)
+                .min_size(170.0)
                 .show(ui, |ui| {
                     facets::show(ui, &self.state, &self.state.applied_query, actions);
                 });
@@ -209,7 +212,7 @@ impl TrailviewApp {
         if self.settings.show_detail {
             egui::Panel::right("detail")
                 .resizable(true)
-                .default_size(400.0)
+                .default_size(360.0)
                 .min_size(260.0)
                 .show(ui, |ui| {
                     self.detail
@@ -315,7 +318,8 @@ impl TrailviewApp {
         }
         self.state.report.cancelled = false;
         self.state.progress = Some(Default::default());
-        self.state.info(format!("Loading {}…", describe_paths(&paths)));
+        self.state
+            .info(format!("Loading {}…", describe_paths(&paths)));
         self.load = Some(loading::start(paths, self.wake()));
     }
 
@@ -323,7 +327,9 @@ impl TrailviewApp {
         self.poll_load();
         for r in self.jobs.poll() {
             match r {
-                ViewResult::Rows { rows, store_len, .. } => {
+                ViewResult::Rows {
+                    rows, store_len, ..
+                } => {
                     self.state.rows = rows;
                     self.state.rows_of = store_len;
                     self.state.selection.relocate(&self.state.rows);
@@ -340,7 +346,10 @@ impl TrailviewApp {
         {
             match purpose {
                 PickPurpose::Open => self.open_paths(paths),
-                PickPurpose::Export { format, selected_only } => {
+                PickPurpose::Export {
+                    format,
+                    selected_only,
+                } => {
                     if let Some(path) = paths.into_iter().next() {
                         self.start_export(path, format, selected_only);
                     }
@@ -379,7 +388,8 @@ impl TrailviewApp {
                     Ok(LoadEvent::Batch(b)) => self.queued.push_back(b),
                     Ok(LoadEvent::File(f)) => self.state.report.record_file(&f),
                     Ok(LoadEvent::Progress(p)) => self.state.progress = Some(p),
-                    Ok(LoadEvent::Finished) | Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                    Ok(LoadEvent::Finished)
+                    | Err(crossbeam_channel::TryRecvError::Disconnected) => {
                         finished = true;
                         break;
                     }
@@ -459,7 +469,12 @@ impl TrailviewApp {
         self.pending_pick = Some((purpose, rx));
     }
 
-    fn start_export(&mut self, path: PathBuf, format: super::exporter::Format, selected_only: bool) {
+    fn start_export(
+        &mut self,
+        path: PathBuf,
+        format: super::exporter::Format,
+        selected_only: bool,
+    ) {
         let rows = self.state.export_rows(selected_only);
         let columns = self.settings.column_specs();
         let protected = self.state.loaded_paths.clone();
@@ -486,8 +501,10 @@ impl TrailviewApp {
                 if dir.is_dir() {
                     self.open_paths(vec![dir]);
                 } else {
-                    self.state
-                        .error(format!("Sample data is missing: {} does not exist", dir.display()));
+                    self.state.error(format!(
+                        "Sample data is missing: {} does not exist",
+                        dir.display()
+                    ));
                 }
             }
             Action::CloseAll => {
@@ -505,7 +522,11 @@ impl TrailviewApp {
                 }
             }
             Action::QueryChanged => self.state.view_dirty = true,
-            Action::Pivot { field, value, exclude } => {
+            Action::Pivot {
+                field,
+                value,
+                exclude,
+            } => {
                 let clause = if exclude {
                     filter::exclude_clause(&field, &value)
                 } else {
@@ -562,11 +583,17 @@ impl TrailviewApp {
                 self.export.last_result = None;
                 self.flags.show_export = true;
             }
-            Action::ExportTo { format, selected_only } => {
+            Action::ExportTo {
+                format,
+                selected_only,
+            } => {
                 let suggested = format!("trailview-export.{}", format.extension());
                 self.pick(
                     PickKind::Save { suggested },
-                    PickPurpose::Export { format, selected_only },
+                    PickPurpose::Export {
+                        format,
+                        selected_only,
+                    },
                     ctx,
                 );
             }
@@ -585,7 +612,9 @@ impl TrailviewApp {
             return;
         }
         let rows = self.state.rows.clone();
-        self.state.selection.select_only(&rows, pos.min(rows.len() - 1));
+        self.state
+            .selection
+            .select_only(&rows, pos.min(rows.len() - 1));
         self.flags.scroll_to_selection = true;
     }
 
@@ -594,8 +623,17 @@ impl TrailviewApp {
         if len == 0 {
             return;
         }
-        let cur = self.state.selection.focus_pos.map(|p| p as i64).unwrap_or(-1);
-        let next = if cur < 0 && delta < 0 { 0 } else { (cur + delta).clamp(0, len - 1) };
+        let cur = self
+            .state
+            .selection
+            .focus_pos
+            .map(|p| p as i64)
+            .unwrap_or(-1);
+        let next = if cur < 0 && delta < 0 {
+            0
+        } else {
+            (cur + delta).clamp(0, len - 1)
+        };
         self.move_to(next as usize);
     }
 

@@ -45,10 +45,9 @@ mod tests {
 
     #[test]
     fn path_value_walks_objects_and_arrays() {
-        let j: serde_json::Value = serde_json::from_str(
-            r#"{"a":{"b":"x","n":3,"arr":[{"k":"v"}]},"z":null}"#,
-        )
-        .expect("json");
+        let j: serde_json::Value =
+            serde_json::from_str(r#"{"a":{"b":"x","n":3,"arr":[{"k":"v"}]},"z":null}"#)
+                .expect("json");
         assert_eq!(path_value(&j, "a.b"), "x");
         assert_eq!(path_value(&j, "a.n"), "3");
         assert_eq!(path_value(&j, "a.arr.0.k"), "v");

@@ -10,7 +10,12 @@ pub struct ColumnChooser {
 
 impl ColumnChooser {
     /// Returns true when `columns` changed.
-    pub fn show(&mut self, ctx: &egui::Context, columns: &mut Vec<ColumnSpec>, open: &mut bool) -> bool {
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        columns: &mut Vec<ColumnSpec>,
+        open: &mut bool,
+    ) -> bool {
         let mut changed = false;
         egui::Window::new("Columns")
             .open(open)
@@ -28,10 +33,13 @@ impl ColumnChooser {
                         if ui.small_button("⏶").on_hover_text("Move left").clicked() && i > 0 {
                             swap = Some((i - 1, i));
                         }
-                        if ui.small_button("⏷").on_hover_text("Move right").clicked() && i + 1 < columns.len() {
+                        if ui.small_button("⏷").on_hover_text("Move right").clicked()
+                            && i + 1 < columns.len()
+                        {
                             swap = Some((i, i + 1));
                         }
-                        if ui.small_button("✕").on_hover_text("Hide").clicked() && columns.len() > 1 {
+                        if ui.small_button("🗙").on_hover_text("Hide").clicked() && columns.len() > 1
+                        {
                             remove = Some(i);
                         }
                         ui.label(name);
@@ -65,7 +73,10 @@ impl ColumnChooser {
                     )
                     .labelled_by(label.id);
                     let path = self.new_path.trim().to_owned();
-                    if ui.add_enabled(!path.is_empty(), egui::Button::new("Add")).clicked() {
+                    if ui
+                        .add_enabled(!path.is_empty(), egui::Button::new("Add"))
+                        .clicked()
+                    {
                         columns.push(ColumnSpec::parse(&path));
                         self.new_path.clear();
                         changed = true;
@@ -73,7 +84,10 @@ impl ColumnChooser {
                 });
                 ui.separator();
                 if ui.button("Reset to defaults").clicked() {
-                    *columns = Column::DEFAULT_TABLE.iter().map(|&c| ColumnSpec::Column(c)).collect();
+                    *columns = Column::DEFAULT_TABLE
+                        .iter()
+                        .map(|&c| ColumnSpec::Column(c))
+                        .collect();
                     changed = true;
                 }
             });

@@ -28,12 +28,23 @@ pub struct DetailView {
 }
 
 impl DetailView {
-    pub fn show(&mut self, ui: &mut egui::Ui, store: &Store, state: &AppState, settings: &Settings, actions: &mut Vec<Action>) {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        store: &Store,
+        state: &AppState,
+        settings: &Settings,
+        actions: &mut Vec<Action>,
+    ) {
         ui.add_space(4.0);
-        let Some(idx) = state.selection.focus.filter(|&i| (i as usize) < store.len()) else {
+        let Some(idx) = state
+            .selection
+            .focus
+            .filter(|&i| (i as usize) < store.len())
+        else {
             ui.heading("Event detail");
             ui.add_space(20.0);
-            ui.weak("Select an event in the table (click, or ↑/↓ / j/k) to see it here.");
+            ui.weak("Select an event in the table (click it, or use the arrow keys or j/k) to see it here.");
             return;
         };
         let json = match &self.cached {
@@ -47,7 +58,11 @@ impl DetailView {
         ui.horizontal(|ui| {
             ui.heading(store.value(Column::EventName, idx));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("Copy JSON").on_hover_text("Copy the event's original JSON").clicked() {
+                if ui
+                    .button("Copy JSON")
+                    .on_hover_text("Copy the event's original JSON")
+                    .clicked()
+                {
                     actions.push(Action::Copy(store.raw_text(idx)));
                 }
             });
@@ -57,7 +72,10 @@ impl DetailView {
         } else {
             format!("{} UTC", timefmt::format_utc(store.time(idx)))
         };
-        ui.label(format!("{time} · {}", store.value(Column::EventSource, idx)));
+        ui.label(format!(
+            "{time} · {}",
+            store.value(Column::EventSource, idx)
+        ));
         ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("detail")
@@ -68,14 +86,21 @@ impl DetailView {
                 ui.separator();
                 ui.label(egui::RichText::new("Event JSON").strong());
                 if json.is_null() {
-                    ui.colored_label(Palette::of(ui).error(), "This event's bytes are not valid JSON.");
+                    ui.colored_label(
+                        Palette::of(ui).error(),
+                        "This event's bytes are not valid JSON.",
+                    );
                     ui.monospace(store.raw_text(idx));
                 } else {
                     json_tree(ui, &json, "", 0, actions);
                 }
                 if let Some(o) = store.origin(idx) {
                     ui.separator();
-                    ui.weak(format!("From {} (record {})", o.path.display(), o.record_index + 1));
+                    ui.weak(format!(
+                        "From {} (record {})",
+                        o.path.display(),
+                        o.record_index + 1
+                    ));
                 }
             });
     }
@@ -123,7 +148,9 @@ fn identity_summary(ui: &mut egui::Ui, store: &Store, idx: EventIdx, actions: &m
 
 fn find_redacted(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
     match v {
-        serde_json::Value::String(s) if REDACTED.iter().any(|r| s.contains(r)) => out.push(path.to_owned()),
+        serde_json::Value::String(s) if REDACTED.iter().any(|r| s.contains(r)) => {
+            out.push(path.to_owned())
+        }
         serde_json::Value::Object(m) => {
             for (k, v) in m {
                 find_redacted(v, &join(path, k), out);
@@ -180,10 +207,20 @@ fn redaction_note(ui: &mut egui::Ui, json: &serde_json::Value, actions: &mut Vec
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
-fn json_tree(ui: &mut egui::Ui, v: &serde_json::Value, path: &str, depth: usize, actions: &mut Vec<Action>) {
+fn json_tree(
+    ui: &mut egui::Ui,
+    v: &serde_json::Value,
+    path: &str,
+    depth: usize,
+    actions: &mut Vec<Action>,
+) {
     let pal = Palette::of(ui);
     match v {
         serde_json::Value::Object(m) => {
@@ -193,7 +230,15 @@ fn json_tree(ui: &mut egui::Ui, v: &serde_json::Value, path: &str, depth: usize,
         }
         serde_json::Value::Array(a) => {
             for (i, child) in a.iter().enumerate() {
-                entry(ui, &format!("[{i}]"), child, &join(path, &i.to_string()), depth, pal, actions);
+                entry(
+                    ui,
+                    &format!("[{i}]"),
+                    child,
+                    &join(path, &i.to_string()),
+                    depth,
+                    pal,
+                    actions,
+                );
             }
         }
         _ => {}
@@ -211,14 +256,18 @@ fn entry(
 ) {
     match v {
         serde_json::Value::Object(m) if !m.is_empty() => {
-            let title = egui::RichText::new(format!("{key}  {{{}}}", m.len())).color(pal.json_key()).monospace();
+            let title = egui::RichText::new(format!("{key}  {{{}}}", m.len()))
+                .color(pal.json_key())
+                .monospace();
             egui::CollapsingHeader::new(title)
                 .id_salt(path)
                 .default_open(depth < 3)
                 .show(ui, |ui| json_tree(ui, v, path, depth + 1, actions));
         }
         serde_json::Value::Array(a) if !a.is_empty() => {
-            let title = egui::RichText::new(format!("{key}  [{}]", a.len())).color(pal.json_key()).monospace();
+            let title = egui::RichText::new(format!("{key}  [{}]", a.len()))
+                .color(pal.json_key())
+                .monospace();
             egui::CollapsingHeader::new(title)
                 .id_salt(path)
                 .default_open(depth < 3 && a.len() <= 20)
@@ -235,13 +284,18 @@ fn entry(
             };
             ui.horizontal_wrapped(|ui| {
                 ui.spacing_mut().item_spacing.x = 6.0;
-                ui.label(egui::RichText::new(format!("{key}:")).color(pal.json_key()).monospace());
+                ui.label(
+                    egui::RichText::new(format!("{key}:"))
+                        .color(pal.json_key())
+                        .monospace(),
+                );
                 let r = ui.add(
                     egui::Label::new(egui::RichText::new(text).color(color).monospace())
                         .wrap()
                         .sense(egui::Sense::click()),
                 );
-                r.on_hover_text(path).context_menu(|ui| pivot_menu(ui, path, &value, actions));
+                r.on_hover_text(path)
+                    .context_menu(|ui| pivot_menu(ui, path, &value, actions));
             });
         }
     }

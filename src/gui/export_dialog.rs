@@ -15,7 +15,13 @@ pub struct ExportDialog {
 }
 
 impl ExportDialog {
-    pub fn show(&mut self, ctx: &egui::Context, state: &AppState, open: &mut bool, actions: &mut Vec<Action>) {
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        state: &AppState,
+        open: &mut bool,
+        actions: &mut Vec<Action>,
+    ) {
         let mut close = false;
         egui::Window::new("Export events")
             .open(open)
@@ -34,7 +40,10 @@ impl ExportDialog {
                 ui.radio_value(
                     &mut self.selected_only,
                     false,
-                    format!("All filtered events ({}) in the table's sort order", thousands(all)),
+                    format!(
+                        "All filtered events ({}) in the table's sort order",
+                        thousands(all)
+                    ),
                 );
                 ui.add_enabled_ui(marked > 0, |ui| {
                     ui.radio_value(

@@ -72,7 +72,8 @@ pub fn write(
             return Err(format!("refusing to overwrite the input {}", p.display()));
         }
     }
-    let file = std::fs::File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let file =
+        std::fs::File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let mut w = std::io::BufWriter::new(file);
     let io = |e: std::io::Error| format!("cannot write {}: {e}", out.display());
     match format {

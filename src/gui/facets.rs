@@ -28,7 +28,11 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, query: &str, actions: &mut Vec<
         .auto_shrink([false, false])
         .show(ui, |ui| {
             for (n, (col, facet)) in summary.facets.iter().enumerate() {
-                let title = format!("{}  ({} distinct)", col.title(), thousands(facet.distinct as u64));
+                let title = format!(
+                    "{}  ({} distinct)",
+                    col.title(),
+                    thousands(facet.distinct as u64)
+                );
                 egui::CollapsingHeader::new(title)
                     .id_salt(col.name())
                     .default_open(n < 6)
@@ -37,7 +41,13 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, query: &str, actions: &mut Vec<
         });
 }
 
-fn facet_values(ui: &mut egui::Ui, col: Column, facet: &Facet, clauses: &[&str], actions: &mut Vec<Action>) {
+fn facet_values(
+    ui: &mut egui::Ui,
+    col: Column,
+    facet: &Facet,
+    clauses: &[&str],
+    actions: &mut Vec<Action>,
+) {
     let pal = Palette::of(ui);
     let max = facet.top.first().map(|v| v.count).unwrap_or(1).max(1);
     if facet.top.is_empty() {
@@ -51,7 +61,7 @@ fn facet_values(ui: &mut egui::Ui, col: Column, facet: &Facet, clauses: &[&str],
         let width = ui.available_width();
         let (rect, resp) = ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::click());
         let label = format!("{} = {}", col.name(), v.value);
-        resp.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, label.clone()));
+        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, label.clone()));
         if ui.is_rect_visible(rect) {
             let painter = ui.painter();
             let frac = v.count as f32 / max as f32;
@@ -59,7 +69,12 @@ fn facet_values(ui: &mut egui::Ui, col: Column, facet: &Facet, clauses: &[&str],
             bar.set_width(rect.width() * frac);
             painter.rect_filled(bar, 2.0, pal.selection_fill());
             if resp.hovered() {
-                painter.rect_stroke(rect, 2.0, ui.visuals().widgets.hovered.bg_stroke, egui::StrokeKind::Inside);
+                painter.rect_stroke(
+                    rect,
+                    2.0,
+                    ui.visuals().widgets.hovered.bg_stroke,
+                    egui::StrokeKind::Inside,
+                );
             }
             let text_color = if excluded {
                 pal.muted()
@@ -68,7 +83,11 @@ fn facet_values(ui: &mut egui::Ui, col: Column, facet: &Facet, clauses: &[&str],
             } else {
                 ui.visuals().text_color()
             };
-            let shown = if v.value.is_empty() { "(empty)" } else { v.value.as_str() };
+            let shown = if v.value.is_empty() {
+                "(empty)"
+            } else {
+                v.value.as_str()
+            };
             let prefix = if included {
                 "✔ "
             } else if excluded {
@@ -80,18 +99,20 @@ fn facet_values(ui: &mut egui::Ui, col: Column, facet: &Facet, clauses: &[&str],
             let count = thousands(v.count);
             let count_galley = painter.layout_no_wrap(count, font.clone(), pal.muted());
             let avail = rect.width() - count_galley.size().x - 12.0;
-            let galley = painter.layout(
-                format!("{prefix}{shown}"),
-                font,
+            let galley =
+                painter.layout(format!("{prefix}{shown}"), font, text_color, f32::INFINITY);
+            let clip =
+                egui::Rect::from_min_size(rect.min, egui::vec2(avail.max(10.0), rect.height()));
+            painter.with_clip_rect(clip).galley(
+                egui::pos2(rect.min.x + 4.0, rect.center().y - galley.size().y / 2.0),
+                galley,
                 text_color,
-                f32::INFINITY,
             );
-            let clip = egui::Rect::from_min_size(rect.min, egui::vec2(avail.max(10.0), rect.height()));
-            painter
-                .with_clip_rect(clip)
-                .galley(egui::pos2(rect.min.x + 4.0, rect.center().y - galley.size().y / 2.0), galley, text_color);
             painter.galley(
-                egui::pos2(rect.max.x - count_galley.size().x - 4.0, rect.center().y - count_galley.size().y / 2.0),
+                egui::pos2(
+                    rect.max.x - count_galley.size().x - 4.0,
+                    rect.center().y - count_galley.size().y / 2.0,
+                ),
                 count_galley,
                 pal.muted(),
             );
@@ -113,6 +134,9 @@ fn facet_values(ui: &mut egui::Ui, col: Column, facet: &Facet, clauses: &[&str],
         resp.context_menu(|ui| super::table::pivot_menu(ui, col.name(), &v.value, actions));
     }
     if facet.distinct > facet.top.len() {
-        ui.weak(format!("… and {} more values", thousands((facet.distinct - facet.top.len()) as u64)));
+        ui.weak(format!(
+            "… and {} more values",
+            thousands((facet.distinct - facet.top.len()) as u64)
+        ));
     }
 }

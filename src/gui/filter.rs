@@ -154,7 +154,10 @@ impl Term {
                         .value(*c, idx)
                         .to_lowercase()
                         .contains(self.pattern.as_str())
-                }) || store.raw_text(idx).to_lowercase().contains(self.pattern.as_str())
+                }) || store
+                    .raw_text(idx)
+                    .to_lowercase()
+                    .contains(self.pattern.as_str())
             }
         };
         hit != self.negate

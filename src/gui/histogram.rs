@@ -38,7 +38,7 @@ impl HistogramView {
             ui.label(egui::RichText::new("Activity").strong());
             if !h.is_empty() {
                 ui.weak(format!(
-                    "{} bins · {} UTC — {} UTC · drag to filter a time range, scroll to pan, Ctrl+scroll to zoom",
+                    "{} bins · {} UTC — {} UTC · drag: time filter",
                     bin_label(h.bin_ms),
                     timefmt::format_utc(h.start),
                     timefmt::format_utc(h.end())
@@ -77,10 +77,20 @@ impl HistogramView {
             .y_axis_min_width(30.0)
             .include_y(0.0)
             .x_axis_formatter(move |mark, _| label_time(mark.value, span_secs))
-            .label_formatter(move |hover| {
-                let (name, p) = (hover.name, hover.value);
-                let t = timefmt::format_utc((p.x * 1000.0) as i64);
-                if name.is_empty() { t } else { format!("{name}\n{t}") }
+            .label_formatter(move |hover| match hover {
+                egui_plot::HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => Some(format!(
+                    "{plot_name}: {}\n{} UTC",
+                    position.y,
+                    timefmt::format_utc((position.x * 1000.0) as i64)
+                )),
+                egui_plot::HoverPosition::Elsewhere { position } => Some(format!(
+                    "{} UTC",
+                    timefmt::format_utc((position.x * 1000.0) as i64)
+                )),
             })
             .show(ui, |p| {
                 p.bar_chart(read);

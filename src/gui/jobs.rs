@@ -74,7 +74,12 @@ impl Default for ViewJobs {
 
 impl ViewJobs {
     /// Starts computing `req`; earlier requests become stale.
-    pub fn submit(&mut self, store: SharedStore, req: ViewRequest, wake: impl Fn() + Send + 'static) -> u64 {
+    pub fn submit(
+        &mut self,
+        store: SharedStore,
+        req: ViewRequest,
+        wake: impl Fn() + Send + 'static,
+    ) -> u64 {
         let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
         self.pending_rows = Some(generation);
         self.pending_summary = Some(generation);
@@ -195,7 +200,12 @@ mod tests {
         let mut rows = None;
         while jobs.busy() && Instant::now() < deadline {
             for r in jobs.poll() {
-                if let ViewResult::Rows { generation, rows: r, .. } = r {
+                if let ViewResult::Rows {
+                    generation,
+                    rows: r,
+                    ..
+                } = r
+                {
                     assert_eq!(generation, newest);
                     rows = Some(r);
                 }

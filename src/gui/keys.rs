@@ -19,7 +19,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 
 /// Adds the actions of this frame's key presses.
 pub fn collect(ctx: &egui::Context, actions: &mut Vec<Action>) {
-    let typing = ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input();
+    let typing = ctx.text_edit_focused();
     ctx.input_mut(|i| {
         if i.consume_key(Modifiers::COMMAND, Key::F) {
             actions.push(Action::FocusQuery);

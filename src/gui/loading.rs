@@ -39,6 +39,7 @@ pub struct FileResult {
 
 /// One message from the loader.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum LoadEvent {
     Batch(Batch),
     File(FileResult),
@@ -162,7 +163,9 @@ fn read_file(path: &Path) -> (Option<Batch>, FileResult) {
             Err(e) => match serde_json::from_str::<Vec<&serde_json::value::RawValue>>(&text) {
                 Ok(r) => r,
                 Err(_) => {
-                    result.problems.push(format!("not a CloudTrail log file: {e}"));
+                    result
+                        .problems
+                        .push(format!("not a CloudTrail log file: {e}"));
                     return (None, result);
                 }
             },

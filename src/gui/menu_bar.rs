@@ -5,7 +5,12 @@ use super::actions::Action;
 use super::settings::{Settings, ThemeChoice};
 use super::state::AppState;
 
-pub fn show(ui: &mut egui::Ui, settings: &mut Settings, state: &AppState, actions: &mut Vec<Action>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    settings: &mut Settings,
+    state: &AppState,
+    actions: &mut Vec<Action>,
+) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu(ui, settings, state, actions));
         ui.menu_button("View", |ui| view_menu(ui, settings, actions));
@@ -27,7 +32,11 @@ pub fn show(ui: &mut egui::Ui, settings: &mut Settings, state: &AppState, action
                     ThemeChoice::Light => ThemeChoice::Dark,
                 };
             }
-            let tz = if settings.local_time { "Local time" } else { "UTC" };
+            let tz = if settings.local_time {
+                "Local time"
+            } else {
+                "UTC"
+            };
             if ui
                 .button(tz)
                 .on_hover_text("Show times in UTC or in this machine's time zone (with offset)")
@@ -55,7 +64,10 @@ pub fn show(ui: &mut egui::Ui, settings: &mut Settings, state: &AppState, action
 }
 
 fn file_menu(ui: &mut egui::Ui, settings: &Settings, state: &AppState, actions: &mut Vec<Action>) {
-    if ui.add(egui::Button::new("Open folder…").shortcut_text("Ctrl+O")).clicked() {
+    if ui
+        .add(egui::Button::new("Open folder…").shortcut_text("Ctrl+O"))
+        .clicked()
+    {
         actions.push(Action::PickFolder);
     }
     if ui.button("Open files…").clicked() {
@@ -86,7 +98,10 @@ fn file_menu(ui: &mut egui::Ui, settings: &Settings, state: &AppState, actions: 
         actions.push(Action::ShowReport);
     }
     ui.separator();
-    if ui.add_enabled(has || state.is_loading(), egui::Button::new("Close all")).clicked() {
+    if ui
+        .add_enabled(has || state.is_loading(), egui::Button::new("Close all"))
+        .clicked()
+    {
         actions.push(Action::CloseAll);
     }
     if ui.button("Quit").clicked() {

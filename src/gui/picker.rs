@@ -12,7 +12,9 @@ pub enum PickKind {
     Folder,
     Files,
     /// A file to save to, with a suggested name.
-    Save { suggested: String },
+    Save {
+        suggested: String,
+    },
 }
 
 pub trait Picker {

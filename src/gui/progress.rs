@@ -9,7 +9,13 @@ use super::loading::LoadJob;
 use super::state::AppState;
 use super::theme::Palette;
 
-pub fn show(ui: &mut egui::Ui, state: &AppState, job: Option<&LoadJob>, stats: &FrameStats, actions: &mut Vec<Action>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    job: Option<&LoadJob>,
+    stats: &FrameStats,
+    actions: &mut Vec<Action>,
+) {
     let pal = Palette::of(ui);
     ui.horizontal(|ui| {
         if let (Some(p), Some(job)) = (state.progress, job) {
@@ -21,11 +27,18 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, job: Option<&LoadJob>, stats: &
             };
             let rate = p.bytes_done as f64 / secs;
             let left = if rate > 0.0 && p.bytes_total > p.bytes_done {
-                format!(" · {} left", duration((p.bytes_total - p.bytes_done) as f64 / rate))
+                format!(
+                    " · {} left",
+                    duration((p.bytes_total - p.bytes_done) as f64 / rate)
+                )
             } else {
                 String::new()
             };
-            if ui.button("Cancel").on_hover_text("Stop loading; keep what is loaded").clicked() {
+            if ui
+                .button("Cancel")
+                .on_hover_text("Stop loading; keep what is loaded")
+                .clicked()
+            {
                 actions.push(Action::CancelLoad);
             }
             ui.add(

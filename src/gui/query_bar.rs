@@ -26,7 +26,12 @@ examples:
   eventSource:s3.amazonaws.com readOnly:false
   responseElements.queryExecutionId:1a2b…";
 
-pub fn show(ui: &mut egui::Ui, state: &mut AppState, flags: &mut UiFlags, actions: &mut Vec<Action>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    flags: &mut UiFlags,
+    actions: &mut Vec<Action>,
+) {
     let pal = Palette::of(ui);
     ui.add_space(4.0);
     ui.horizontal(|ui| {
@@ -84,7 +89,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, flags: &mut UiFlags, action
                 .color(pal.json_key()),
             );
             if ui
-                .small_button("✕ Clear time range")
+                .small_button("🗙 Clear time range")
                 .on_hover_text("Show all times again")
                 .clicked()
             {

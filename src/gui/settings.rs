@@ -38,7 +38,10 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             recent: Vec::new(),
-            columns: Column::DEFAULT_TABLE.iter().map(|c| c.name().to_owned()).collect(),
+            columns: Column::DEFAULT_TABLE
+                .iter()
+                .map(|c| c.name().to_owned())
+                .collect(),
             theme: ThemeChoice::Dark,
             local_time: false,
             lane_grouping: LaneGrouping::Actor,

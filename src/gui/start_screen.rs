@@ -64,7 +64,10 @@ pub fn show(ui: &mut egui::Ui, settings: &Settings, dropping: bool, actions: &mu
 /// Dims the window and says what a drop will do.
 pub fn drop_overlay(ui: &mut egui::Ui) {
     let ctx = ui.ctx().clone();
-    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::new("drop_overlay")));
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop_overlay"),
+    ));
     let rect = ctx.content_rect();
     painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(170));
     painter.text(

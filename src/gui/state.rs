@@ -10,8 +10,8 @@ use super::jobs::SharedStore;
 use super::loading::{FileResult, LoadProgress};
 use super::summary::Summary;
 use crate::model::{Column, EventIdx, FileKind};
-use crate::store::sort::Order;
 use crate::store::Store;
+use crate::store::sort::Order;
 
 /// One file that could not be read (or only partly).
 #[derive(Debug, Clone, PartialEq)]
@@ -104,11 +104,9 @@ impl Selection {
 
     /// Finds the focused event again after the rows changed.
     pub fn relocate(&mut self, rows: &[EventIdx]) {
-        self.focus_pos = self.focus.and_then(|f| {
-            match self.focus_pos {
-                Some(p) if rows.get(p) == Some(&f) => Some(p),
-                _ => rows.iter().position(|&r| r == f),
-            }
+        self.focus_pos = self.focus.and_then(|f| match self.focus_pos {
+            Some(p) if rows.get(p) == Some(&f) => Some(p),
+            _ => rows.iter().position(|&r| r == f),
         });
     }
 

@@ -20,7 +20,11 @@ pub enum LaneGrouping {
 }
 
 impl LaneGrouping {
-    pub const ALL: [LaneGrouping; 3] = [LaneGrouping::Actor, LaneGrouping::Role, LaneGrouping::AccessKey];
+    pub const ALL: [LaneGrouping; 3] = [
+        LaneGrouping::Actor,
+        LaneGrouping::Role,
+        LaneGrouping::AccessKey,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -109,7 +113,12 @@ pub struct Summary {
 pub const MAX_LANES: usize = 200;
 const TIMELINE_BUCKETS: u32 = 1000;
 
-pub fn summarize(store: &Store, rows: &[EventIdx], grouping: LaneGrouping, facet_top: usize) -> Summary {
+pub fn summarize(
+    store: &Store,
+    rows: &[EventIdx],
+    grouping: LaneGrouping,
+    facet_top: usize,
+) -> Summary {
     let facets = Column::FACETS
         .iter()
         .map(|&c| (c, store.facet(rows, c, facet_top)))
@@ -203,7 +212,12 @@ fn rank(o: Outcome) -> u8 {
     }
 }
 
-fn timeline(store: &Store, rows: &[EventIdx], outcomes: &[Outcome], grouping: LaneGrouping) -> Timeline {
+fn timeline(
+    store: &Store,
+    rows: &[EventIdx],
+    outcomes: &[Outcome],
+    grouping: LaneGrouping,
+) -> Timeline {
     let mut tl = Timeline {
         grouping,
         buckets: TIMELINE_BUCKETS,
@@ -227,7 +241,11 @@ fn timeline(store: &Store, rows: &[EventIdx], outcomes: &[Outcome], grouping: La
     let mut order: Vec<(u32, u64)> = counts.into_iter().collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| dict.get(a.0).cmp(dict.get(b.0))));
     order.truncate(MAX_LANES);
-    let lane_of: FxHashMap<u32, usize> = order.iter().enumerate().map(|(n, (id, _))| (*id, n)).collect();
+    let lane_of: FxHashMap<u32, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(n, (id, _))| (*id, n))
+        .collect();
     let span = (tl.end - tl.start).max(1);
     let mut cells: Vec<FxHashMap<u32, Mark>> = vec![FxHashMap::default(); order.len()];
     for (&i, &o) in rows.iter().zip(outcomes) {
@@ -238,7 +256,8 @@ fn timeline(store: &Store, rows: &[EventIdx], outcomes: &[Outcome], grouping: La
         let Some(&lane) = lane_of.get(&ids[i as usize]) else {
             continue;
         };
-        let bucket = (((t - tl.start) as i128 * i128::from(TIMELINE_BUCKETS)) / i128::from(span)) as u32;
+        let bucket =
+            (((t - tl.start) as i128 * i128::from(TIMELINE_BUCKETS)) / i128::from(span)) as u32;
         let bucket = bucket.min(TIMELINE_BUCKETS - 1);
         let m = cells[lane].entry(bucket).or_insert(Mark {
             bucket,
@@ -259,7 +278,11 @@ fn timeline(store: &Store, rows: &[EventIdx], outcomes: &[Outcome], grouping: La
             marks.sort_by_key(|m| m.bucket);
             let name = dict.get(*id);
             Lane {
-                name: if name.is_empty() { "(none)".into() } else { name.to_owned() },
+                name: if name.is_empty() {
+                    "(none)".into()
+                } else {
+                    name.to_owned()
+                },
                 total: *total,
                 marks,
             }
@@ -294,7 +317,11 @@ mod tests {
         assert_eq!(names, ["alice", "bob"]);
         assert_eq!(s.timeline.lanes[1].marks[0].outcome, Outcome::Error);
         assert_eq!(s.timeline.lanes[1].marks[0].first, 2);
-        let actor = s.facets.iter().find(|(c, _)| *c == Column::Actor).expect("actor facet");
+        let actor = s
+            .facets
+            .iter()
+            .find(|(c, _)| *c == Column::Actor)
+            .expect("actor facet");
         assert_eq!(actor.1.top[0].value, "alice");
     }
 

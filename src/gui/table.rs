@@ -25,7 +25,9 @@ fn initial_width(spec: &ColumnSpec, local: bool) -> f32 {
                 150.0
             }
         }
-        ColumnSpec::Column(Column::Credential | Column::Region | Column::ReadOnly | Column::Mfa) => 100.0,
+        ColumnSpec::Column(
+            Column::Credential | Column::Region | Column::ReadOnly | Column::Mfa,
+        ) => 100.0,
         ColumnSpec::Column(Column::Account | Column::SourceIp) => 120.0,
         ColumnSpec::Column(Column::EventName | Column::Actor) => 170.0,
         ColumnSpec::Column(Column::EventId) => 260.0,
@@ -42,9 +44,7 @@ pub fn show(
     actions: &mut Vec<Action>,
 ) {
     let columns = settings.column_specs();
-    let pal = Palette::of(ui);
-    let rows = state.rows.clone();
-    if rows.is_empty() {
+    if state.rows.is_empty() {
         ui.centered_and_justified(|ui| {
             if state.is_loading() || state.store_len() == 0 {
                 ui.weak("Loading events…");
@@ -54,6 +54,34 @@ pub fn show(
         });
         return;
     }
+    egui::ScrollArea::horizontal()
+        .id_salt("events_h")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            build(
+                ui,
+                store,
+                state,
+                settings,
+                &columns,
+                scroll_to_selection,
+                actions,
+            );
+        });
+}
+
+fn build(
+    ui: &mut egui::Ui,
+    store: &Store,
+    state: &AppState,
+    settings: &Settings,
+    columns: &[ColumnSpec],
+    scroll_to_selection: bool,
+    actions: &mut Vec<Action>,
+) {
+    let pal = Palette::of(ui);
+    let rows = state.rows.clone();
+    let outer_clip = ui.clip_rect();
     let mut table = TableBuilder::new(ui)
         .id_salt("events")
         .striped(true)
@@ -64,7 +92,7 @@ pub fn show(
         .animate_scrolling(false);
     for (n, spec) in columns.iter().enumerate() {
         let col = if n + 1 == columns.len() {
-            TableColumn::remainder().at_least(80.0).clip(true)
+            TableColumn::remainder().at_least(140.0).clip(true)
         } else {
             TableColumn::initial(initial_width(spec, settings.local_time))
                 .at_least(40.0)
@@ -78,7 +106,7 @@ pub fn show(
     let needs_json = columns.iter().any(|c| matches!(c, ColumnSpec::Path(_)));
     table
         .header(24.0, |mut header| {
-            for spec in &columns {
+            for spec in columns {
                 header.col(|ui| header_cell(ui, spec, state, actions));
             }
         })
@@ -90,19 +118,26 @@ pub fn show(
                 let o = outcome(store, idx);
                 let tint = pal.row_tint(o);
                 let json = if needs_json { store.json(idx) } else { None };
-                for spec in &columns {
+                for spec in columns {
                     let text = match (spec, &json) {
                         (ColumnSpec::Path(p), Some(j)) => path_value(j, p),
                         _ => cell_text(store, idx, spec, settings.local_time),
                     };
                     let (_, resp) = row.col(|ui| {
                         if let Some(t) = tint {
-                            let r = ui.max_rect().expand2(egui::vec2(4.0, 1.0));
-                            ui.painter().rect_filled(r, 0.0, t);
+                            let gap = ui.spacing().item_spacing;
+                            let r = ui
+                                .max_rect()
+                                .expand2(egui::vec2(gap.x / 2.0 + 0.5, gap.y / 2.0 + 0.5));
+                            ui.painter()
+                                .with_clip_rect(r.intersect(outer_clip))
+                                .rect_filled(r, 0.0, t);
                         }
                         let mut rt = egui::RichText::new(&text);
-                        if matches!(spec, ColumnSpec::Column(Column::EventName | Column::ErrorCode))
-                            && let Some(c) = pal.outcome_text(o)
+                        if matches!(
+                            spec,
+                            ColumnSpec::Column(Column::EventName | Column::ErrorCode)
+                        ) && let Some(c) = pal.outcome_text(o)
                         {
                             rt = rt.color(c);
                         }
@@ -136,7 +171,10 @@ fn header_cell(ui: &mut egui::Ui, spec: &ColumnSpec, state: &AppState, actions: 
             };
             let resp = ui
                 .add(egui::Button::new(egui::RichText::new(title).strong()).frame(false))
-                .on_hover_text(format!("{} — click to sort, click again to reverse", c.name()));
+                .on_hover_text(format!(
+                    "{} — click to sort, click again to reverse",
+                    c.name()
+                ));
             if resp.clicked() {
                 actions.push(Action::SortBy(*c));
             }

@@ -50,23 +50,43 @@ impl Palette {
     }
 
     pub fn json_key(self) -> Color32 {
-        if self.dark { Color32::from_rgb(140, 190, 250) } else { Color32::from_rgb(20, 80, 170) }
+        if self.dark {
+            Color32::from_rgb(140, 190, 250)
+        } else {
+            Color32::from_rgb(20, 80, 170)
+        }
     }
 
     pub fn json_string(self) -> Color32 {
-        if self.dark { Color32::from_rgb(160, 210, 130) } else { Color32::from_rgb(30, 120, 30) }
+        if self.dark {
+            Color32::from_rgb(160, 210, 130)
+        } else {
+            Color32::from_rgb(30, 120, 30)
+        }
     }
 
     pub fn json_number(self) -> Color32 {
-        if self.dark { Color32::from_rgb(230, 180, 110) } else { Color32::from_rgb(170, 90, 0) }
+        if self.dark {
+            Color32::from_rgb(230, 180, 110)
+        } else {
+            Color32::from_rgb(170, 90, 0)
+        }
     }
 
     pub fn json_literal(self) -> Color32 {
-        if self.dark { Color32::from_rgb(200, 150, 230) } else { Color32::from_rgb(130, 40, 160) }
+        if self.dark {
+            Color32::from_rgb(200, 150, 230)
+        } else {
+            Color32::from_rgb(130, 40, 160)
+        }
     }
 
     pub fn muted(self) -> Color32 {
-        if self.dark { Color32::from_gray(140) } else { Color32::from_gray(110) }
+        if self.dark {
+            Color32::from_gray(140)
+        } else {
+            Color32::from_gray(110)
+        }
     }
 
     pub fn warning(self) -> Color32 {

@@ -20,20 +20,24 @@ const NAME_W: f32 = 190.0;
 pub struct TimelineView;
 
 impl TimelineView {
-    pub fn show(&mut self, ui: &mut egui::Ui, store: &Store, state: &AppState, settings: &Settings, actions: &mut Vec<Action>) {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        store: &Store,
+        state: &AppState,
+        settings: &Settings,
+        actions: &mut Vec<Action>,
+    ) {
         let pal = Palette::of(ui);
         ui.add_space(2.0);
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new("Timeline").strong());
             ui.label("lanes by");
             let mut g = settings.lane_grouping;
-            egui::ComboBox::from_id_salt("lane_grouping")
-                .selected_text(g.label())
-                .show_ui(ui, |ui| {
-                    for opt in LaneGrouping::ALL {
-                        ui.selectable_value(&mut g, opt, opt.label());
-                    }
-                });
+            for opt in LaneGrouping::ALL {
+                ui.selectable_value(&mut g, opt, opt.label());
+            }
+            ui.separator();
             if g != settings.lane_grouping {
                 actions.push(Action::SetGrouping(g));
             }
@@ -43,7 +47,11 @@ impl TimelineView {
             if let Some(s) = &state.summary {
                 let tl = &s.timeline;
                 if tl.distinct > tl.lanes.len() {
-                    ui.weak(format!("top {} of {} lanes", tl.lanes.len(), thousands(tl.distinct as u64)));
+                    ui.weak(format!(
+                        "top {} of {} lanes",
+                        tl.lanes.len(),
+                        thousands(tl.distinct as u64)
+                    ));
                 }
             }
         });
@@ -67,12 +75,18 @@ impl TimelineView {
                         egui::vec2(ui.available_width(), LANE_H),
                         egui::Sense::click(),
                     );
-                    let track = egui::Rect::from_min_max(egui::pos2(rect.min.x + NAME_W, rect.min.y), rect.max);
+                    let track = egui::Rect::from_min_max(
+                        egui::pos2(rect.min.x + NAME_W, rect.min.y),
+                        rect.max,
+                    );
                     let painter = ui.painter();
                     if lane_no % 2 == 1 {
                         painter.rect_filled(rect, 0.0, ui.visuals().faint_bg_color);
                     }
-                    let name_clip = egui::Rect::from_min_max(rect.min, egui::pos2(track.min.x - 6.0, rect.max.y));
+                    let name_clip = egui::Rect::from_min_max(
+                        rect.min,
+                        egui::pos2(track.min.x - 6.0, rect.max.y),
+                    );
                     painter.with_clip_rect(name_clip).text(
                         egui::pos2(rect.min.x + 4.0, rect.center().y),
                         egui::Align2::LEFT_CENTER,
@@ -80,10 +94,15 @@ impl TimelineView {
                         egui::FontId::proportional(13.0),
                         ui.visuals().text_color(),
                     );
-                    let x_of = |m: &Mark| track.min.x + (m.bucket as f32 + 0.5) / tl.buckets as f32 * track.width();
+                    let x_of = |m: &Mark| {
+                        track.min.x + (m.bucket as f32 + 0.5) / tl.buckets as f32 * track.width()
+                    };
                     for m in &lane.marks {
                         let x = x_of(m);
-                        let r = egui::Rect::from_center_size(egui::pos2(x, rect.center().y), egui::vec2(3.0, LANE_H - 6.0));
+                        let r = egui::Rect::from_center_size(
+                            egui::pos2(x, rect.center().y),
+                            egui::vec2(3.0, LANE_H - 6.0),
+                        );
                         painter.rect_filled(r, 1.0, pal.outcome(m.outcome));
                     }
                     let hovered = resp.hover_pos().and_then(|p| {
@@ -99,12 +118,23 @@ impl TimelineView {
                             if resp.clicked() {
                                 actions.push(Action::FocusEvent(m.first));
                             }
-                            resp.on_hover_ui_at_pointer(|ui| mark_tooltip(ui, store, lane.name.as_str(), &m, settings))
+                            resp.on_hover_ui_at_pointer(|ui| {
+                                mark_tooltip(ui, store, lane.name.as_str(), &m, settings)
+                            })
                         }
-                        None => resp.on_hover_text(format!("{} — {} events", lane.name, thousands(lane.total))),
+                        None => resp.on_hover_text(format!(
+                            "{} — {} events",
+                            lane.name,
+                            thousands(lane.total)
+                        )),
                     };
                     resp.context_menu(|ui| {
-                        super::table::pivot_menu(ui, tl.grouping.column().name(), &lane.name, actions)
+                        super::table::pivot_menu(
+                            ui,
+                            tl.grouping.column().name(),
+                            &lane.name,
+                            actions,
+                        )
                     });
                 }
             });
@@ -112,7 +142,8 @@ impl TimelineView {
 }
 
 fn axis(ui: &mut egui::Ui, tl: &Timeline, pal: Palette) {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(ui.available_width(), 16.0), egui::Sense::hover());
+    let (rect, _) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), 16.0), egui::Sense::hover());
     let track = egui::Rect::from_min_max(egui::pos2(rect.min.x + NAME_W, rect.min.y), rect.max);
     let ticks = ((track.width() / 160.0).floor() as u32).clamp(2, 10);
     for i in 0..=ticks {
@@ -145,7 +176,10 @@ fn mark_tooltip(ui: &mut egui::Ui, store: &Store, lane: &str, m: &Mark, settings
     };
     ui.label(egui::RichText::new(store.value(Column::EventName, idx)).strong());
     ui.label(time);
-    ui.label(format!("{lane} · {}", store.value(Column::EventSource, idx)));
+    ui.label(format!(
+        "{lane} · {}",
+        store.value(Column::EventSource, idx)
+    ));
     let err = store.value(Column::ErrorCode, idx);
     if !err.is_empty() {
         ui.colored_label(Palette::of(ui).error(), err);
