@@ -10,7 +10,8 @@ pub const NO_TIME: i64 = i64::MIN;
 ///
 /// Accepts RFC 3339 (`2023-07-10T11:45:03Z`, with fractions or offsets),
 /// the space-separated form Panther writes (`2023-07-10 11:45:03.123456789`,
-/// read as UTC) and a bare date (`2023-07-10`, midnight UTC).
+/// read as UTC), minutes without seconds (`2023-07-10T11:45Z`) and a bare
+/// date (`2023-07-10`, midnight UTC).
 pub fn parse_millis(text: &str) -> Option<i64> {
     let s = text.trim();
     if let Some(ms) = parse_fast_utc(s.as_bytes()) {
@@ -23,6 +24,9 @@ pub fn parse_millis(text: &str) -> Option<i64> {
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.fZ",
+        "%Y-%m-%dT%H:%MZ",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
     ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(Utc.from_utc_datetime(&dt).timestamp_millis());
@@ -134,6 +138,14 @@ mod tests {
         assert_eq!(
             parse_millis("2023-07-10"),
             parse_millis("2023-07-10T00:00:00Z")
+        );
+        assert_eq!(
+            parse_millis("2023-07-10T11:45Z"),
+            parse_millis("2023-07-10T11:45:00Z")
+        );
+        assert_eq!(
+            parse_millis("2023-07-10 11:45"),
+            parse_millis("2023-07-10T11:45:00Z")
         );
         assert_eq!(parse_millis("2025-10-21TT00:52:27Z"), None);
         assert_eq!(parse_millis(""), None);

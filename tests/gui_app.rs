@@ -72,7 +72,7 @@ fn open_folder_loads_events_drops_duplicates_and_sets_title() {
     // The folder holds the 35 detonation files and the same 310 events
     // wrapped again in one .json.gz: the copies are exact duplicates.
     assert_eq!(app.state.store_len(), 310);
-    assert_eq!(app.state.report.duplicates, 310);
+    assert_eq!(app.state.report.report.duplicates, 310);
     assert_eq!(app.state.rows.len(), 310);
     assert!(
         app.title().starts_with("Trailview — stratus-red-team"),
@@ -194,17 +194,19 @@ fn export_writes_filtered_events_with_original_bytes() {
     assert_eq!(records.len(), 20);
     let app = h.state();
     let store = read_store(&app.state.store);
-    let expected: Vec<u8> = app
-        .state
-        .rows
-        .iter()
-        .flat_map(|&i| {
-            let mut b = store.raw(i);
-            b.push(b',');
-            b
-        })
-        .collect();
-    assert!(text.contains(std::str::from_utf8(&expected[..expected.len() - 1]).expect("utf8")));
+    // Every event's original bytes, in the table's order.
+    let mut at = 0;
+    for &i in app.state.rows.iter() {
+        let raw = String::from_utf8(store.raw(i)).expect("utf8");
+        let found = text[at..]
+            .find(&raw)
+            .expect("event bytes in export, in order");
+        at += found + raw.len();
+    }
+    let manifest = trailview::gui::exporter::manifest_path(&out);
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest).expect("manifest")).expect("json");
+    assert_eq!(m["query"], "eventName:GetSecretValue", "{m}");
     assert!(
         app.state
             .status

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::actions::Action;
 use super::jobs::{ViewJobs, ViewRequest, ViewResult, read_store};
-use super::loading::{self, LoadEvent, LoadJob};
+use super::loading::{self, LoadJob};
 use super::picker::{PickKind, Picker};
 use super::settings::{Settings, ThemeChoice};
 use super::state::AppState;
@@ -18,6 +18,7 @@ use super::{
     column_chooser, detail, export_dialog, facets, filter, fmt, histogram, keys, load_report,
     menu_bar, progress, query_bar, start_screen, table, timeline,
 };
+use crate::ingest::LoadMessage;
 use crate::store::batch::Batch;
 use crate::store::sort::Order;
 
@@ -181,7 +182,7 @@ impl TrailviewApp {
     }
 
     fn layout(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-        let has_data = self.state.store_len() > 0 || self.state.report.files_total() > 0;
+        let has_data = self.state.store_len() > 0 || self.state.report.report.files.total() > 0;
         egui::Panel::top("menu").show(ui, |ui| {
             menu_bar::show(ui, &mut self.settings, &self.state, actions);
         });
@@ -316,11 +317,11 @@ impl TrailviewApp {
                 self.state.loaded_paths.push(p.clone());
             }
         }
-        self.state.report.cancelled = false;
+        self.state.report.report.cancelled = false;
         self.state.progress = Some(Default::default());
         self.state
             .info(format!("Loading {}…", describe_paths(&paths)));
-        self.load = Some(loading::start(paths, self.wake()));
+        self.load = Some(loading::start(paths));
     }
 
     fn poll_background(&mut self) {
@@ -362,12 +363,17 @@ impl TrailviewApp {
             self.export_job = None;
             match result {
                 Ok(w) => {
-                    let text = format!(
+                    let mut text = format!(
                         "Exported {} events ({}) to {}",
                         fmt::thousands(w.events as u64),
                         fmt::bytes(w.bytes),
                         w.path.display()
                     );
+                    match (&w.manifest, &w.manifest_error) {
+                        (Some(m), _) => text.push_str(&format!(" · manifest {}", m.display())),
+                        (None, Some(e)) => text.push_str(&format!(" · manifest NOT written: {e}")),
+                        (None, None) => {}
+                    }
                     self.export.last_result = Some(Ok(text.clone()));
                     self.state.info(text);
                 }
@@ -384,11 +390,14 @@ impl TrailviewApp {
         let mut finished = false;
         if let Some(job) = &self.load {
             while Instant::now() < budget {
-                match job.receiver.try_recv() {
-                    Ok(LoadEvent::Batch(b)) => self.queued.push_back(b),
-                    Ok(LoadEvent::File(f)) => self.state.report.record_file(&f),
-                    Ok(LoadEvent::Progress(p)) => self.state.progress = Some(p),
-                    Ok(LoadEvent::Finished)
+                match job.receiver().try_recv() {
+                    Ok(LoadMessage::Batch(b)) => {
+                        self.state.report.report.record_batch(&b);
+                        self.queued.push_back(b);
+                    }
+                    Ok(LoadMessage::File(f)) => self.state.report.report.record_file(&f),
+                    Ok(LoadMessage::Progress(p)) => self.state.progress = Some(p),
+                    Ok(LoadMessage::Finished)
                     | Err(crossbeam_channel::TryRecvError::Disconnected) => {
                         finished = true;
                         break;
@@ -402,7 +411,7 @@ impl TrailviewApp {
         {
             while let Some(b) = self.queued.pop_front() {
                 let out = store.append(b);
-                self.state.report.duplicates += out.duplicates;
+                self.state.report.report.record_append(out);
                 if Instant::now() > budget {
                     break;
                 }
@@ -416,13 +425,13 @@ impl TrailviewApp {
             if let Some(job) = self.load.take() {
                 let secs = job.started.elapsed().as_secs_f64();
                 self.state.report.last_load_secs = Some(secs);
-                self.state.report.cancelled = job.is_cancelled();
+                self.state.report.report.cancelled = job.is_cancelled();
                 let n = self.state.store_len();
-                let problems = self.state.report.problems.len();
+                let problems = self.state.report.report.problems.len();
                 let mut text = format!(
                     "Loaded {} events from {} files in {}",
                     fmt::thousands(n as u64),
-                    fmt::thousands(self.state.report.files_total() as u64),
+                    fmt::thousands(self.state.report.report.files.total() as u64),
                     fmt::duration(secs)
                 );
                 if problems > 0 {
@@ -475,15 +484,21 @@ impl TrailviewApp {
         format: super::exporter::Format,
         selected_only: bool,
     ) {
-        let rows = self.state.export_rows(selected_only);
-        let columns = self.settings.column_specs();
-        let protected = self.state.loaded_paths.clone();
+        let job = super::exporter::Job {
+            rows: self.state.export_rows(selected_only),
+            format,
+            columns: self.settings.column_specs(),
+            out: path,
+            protected: self.state.loaded_paths.clone(),
+            query: self.state.applied_query.clone(),
+            sort: (self.state.sort.column, self.state.sort.order),
+        };
         let store = self.state.store.clone();
         let (tx, rx) = std::sync::mpsc::channel();
         let wake = self.wake();
         std::thread::spawn(move || {
             let store = read_store(&store);
-            let r = super::exporter::write(&store, &rows, format, &columns, &path, &protected);
+            let r = super::exporter::write(&store, &job);
             let _ = tx.send(r);
             wake();
         });

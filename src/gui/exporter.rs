@@ -1,13 +1,13 @@
-//! Adapter between the GUI and the export engine: writes events to a file
-//! as JSON `{"Records":[...]}` (original bytes), NDJSON or CSV.
-//!
-//! Stand-in until `crate::export::export` lands.
+//! Adapter between the GUI and the export engine ([`crate::export`]):
+//! writes the events, then the evidence manifest next to the file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::model::{ColumnSpec, EventIdx};
+use crate::export::manifest::{self, ManifestInput};
+use crate::export::{self, ExportFormat, ExportRequest};
+use crate::model::{Column, ColumnSpec, EventIdx};
 use crate::store::Store;
+use crate::store::sort::Order;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,10 +30,14 @@ impl Format {
     }
 
     pub fn extension(self) -> &'static str {
+        self.engine().extension()
+    }
+
+    fn engine(self) -> ExportFormat {
         match self {
-            Format::Json => "json",
-            Format::Ndjson => "ndjson",
-            Format::Csv => "csv",
+            Format::Json => ExportFormat::Json,
+            Format::Ndjson => ExportFormat::Ndjson,
+            Format::Csv => ExportFormat::Csv,
         }
     }
 }
@@ -44,75 +48,61 @@ pub struct Written {
     pub events: usize,
     pub bytes: u64,
     pub path: PathBuf,
+    pub manifest: Option<PathBuf>,
+    /// Set when the events were written but the manifest was not.
+    pub manifest_error: Option<String>,
 }
 
-/// Writes `rows` to `out`. Refuses to write inside any of `protected`.
-pub fn write(
-    store: &Store,
-    rows: &[EventIdx],
-    format: Format,
-    columns: &[ColumnSpec],
-    out: &Path,
-    protected: &[PathBuf],
-) -> Result<Written, String> {
-    let parent = out
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let parent_abs = std::fs::canonicalize(&parent).unwrap_or(parent);
-    for p in protected {
-        let p = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-        if p.is_dir() && parent_abs.starts_with(&p) {
-            return Err(format!(
-                "refusing to write into the evidence folder {}",
-                p.display()
-            ));
-        }
-        if out == p {
-            return Err(format!("refusing to overwrite the input {}", p.display()));
-        }
-    }
-    let file =
-        std::fs::File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let mut w = std::io::BufWriter::new(file);
-    let io = |e: std::io::Error| format!("cannot write {}: {e}", out.display());
-    match format {
-        Format::Json => {
-            w.write_all(b"{\"Records\":[").map_err(io)?;
-            for (n, &i) in rows.iter().enumerate() {
-                if n > 0 {
-                    w.write_all(b",").map_err(io)?;
-                }
-                w.write_all(&store.raw(i)).map_err(io)?;
-            }
-            w.write_all(b"]}\n").map_err(io)?;
-        }
-        Format::Ndjson => {
-            for &i in rows {
-                w.write_all(&store.raw(i)).map_err(io)?;
-                w.write_all(b"\n").map_err(io)?;
-            }
-        }
-        Format::Csv => {
-            let mut c = csv::Writer::from_writer(&mut w);
-            c.write_record(columns.iter().map(ColumnSpec::name))
-                .map_err(|e| e.to_string())?;
-            for &i in rows {
-                let rec: Vec<String> = columns
-                    .iter()
-                    .map(|s| super::cells::cell_text(store, i, s, false))
-                    .collect();
-                c.write_record(&rec).map_err(|e| e.to_string())?;
-            }
-            c.flush().map_err(io)?;
-        }
-    }
-    w.flush().map_err(io)?;
-    drop(w);
-    let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+/// Everything an export needs besides the store.
+pub struct Job {
+    pub rows: Vec<EventIdx>,
+    pub format: Format,
+    pub columns: Vec<ColumnSpec>,
+    pub out: PathBuf,
+    pub protected: Vec<PathBuf>,
+    pub query: String,
+    pub sort: (Column, Order),
+}
+
+/// Writes the events of `job`, then `<out>.manifest.json`.
+pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
+    let summary = export::export(
+        store,
+        &ExportRequest {
+            rows: &job.rows,
+            format: job.format.engine(),
+            columns: job.columns.clone(),
+            out: job.out.clone(),
+            protected_inputs: job.protected.clone(),
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let sort_spec = ColumnSpec::Column(job.sort.0);
+    let manifest = manifest::write(&ManifestInput {
+        exported_file: &summary.path,
+        format: job.format.engine().name(),
+        query: &job.query,
+        sort: Some((&sort_spec, job.sort.1)),
+        columns: &job.columns,
+        rows: &job.rows,
+        store,
+        integrity: None,
+        case: None,
+    });
+    let (manifest, manifest_error) = match manifest {
+        Ok(p) => (Some(p), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
     Ok(Written {
-        events: rows.len(),
-        bytes,
-        path: out.to_path_buf(),
+        events: summary.events,
+        bytes: summary.bytes,
+        path: summary.path,
+        manifest,
+        manifest_error,
     })
+}
+
+/// The manifest path the engine uses for `exported`.
+pub fn manifest_path(exported: &Path) -> PathBuf {
+    manifest::manifest_path(exported)
 }

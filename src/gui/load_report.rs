@@ -11,17 +11,17 @@ pub fn show(ctx: &egui::Context, state: &AppState, open: &mut bool) {
         .default_size([720.0, 420.0])
         .resizable(true)
         .show(ctx, |ui| {
-            let r = &state.report;
+            let r = &state.report.report;
             let pal = Palette::of(ui);
             egui::Grid::new("load_counts")
                 .num_columns(2)
                 .spacing([16.0, 4.0])
                 .show(ui, |ui| {
                     let rows = [
-                        ("Log files", r.files_log),
-                        ("Digest files", r.files_digest),
-                        ("Insights files", r.files_insight),
-                        ("Other files (ignored)", r.files_other),
+                        ("Log files", r.files.log),
+                        ("Digest files", r.files.digest),
+                        ("Insights files", r.files.insight),
+                        ("Other files (ignored)", r.files.other),
                     ];
                     for (label, n) in rows {
                         ui.label(label);
@@ -34,7 +34,16 @@ pub fn show(ctx: &egui::Context, state: &AppState, open: &mut bool) {
                     ui.label("Exact duplicates dropped");
                     ui.label(thousands(r.duplicates as u64));
                     ui.end_row();
-                    if let Some(s) = r.last_load_secs {
+                    if let (Some(a), Some(b)) = (r.first_time, r.last_time) {
+                        ui.label("Events from");
+                        ui.label(format!(
+                            "{} — {} UTC",
+                            crate::timefmt::format_utc(a),
+                            crate::timefmt::format_utc(b)
+                        ));
+                        ui.end_row();
+                    }
+                    if let Some(s) = state.report.last_load_secs {
                         ui.label("Last load took");
                         ui.label(duration(s));
                         ui.end_row();

@@ -49,7 +49,7 @@ pub fn show(
                 if ui.button("Export…").on_hover_text("Ctrl+E").clicked() {
                     actions.push(Action::ShowExport);
                 }
-                let problems = state.report.problems.len();
+                let problems = state.report.report.problems.len();
                 let label = if problems > 0 {
                     format!("⚠ Load report ({problems})")
                 } else {

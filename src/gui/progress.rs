@@ -50,7 +50,7 @@ pub fn show(
                 "{} / {} files · {} events · {}/s{}",
                 thousands(p.files_done as u64),
                 thousands(p.files_total as u64),
-                thousands(p.events),
+                thousands(p.events as u64),
                 bytes(rate as u64),
                 left
             ));

@@ -7,54 +7,19 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use super::jobs::SharedStore;
-use super::loading::{FileResult, LoadProgress};
+use super::loading::LoadProgress;
 use super::summary::Summary;
-use crate::model::{Column, EventIdx, FileKind};
+use crate::ingest::LoadReport;
+use crate::model::{Column, EventIdx};
 use crate::store::Store;
 use crate::store::sort::Order;
-
-/// One file that could not be read (or only partly).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    pub path: PathBuf,
-    pub reason: String,
-}
 
 /// What loading has done so far, across every load since "Close all".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadSummary {
-    pub files_log: usize,
-    pub files_digest: usize,
-    pub files_insight: usize,
-    pub files_other: usize,
-    pub events_read: u64,
-    pub duplicates: usize,
-    pub problems: Vec<Problem>,
-    pub cancelled: bool,
+    pub report: LoadReport,
     /// Seconds the last load took.
     pub last_load_secs: Option<f64>,
-}
-
-impl LoadSummary {
-    pub fn record_file(&mut self, f: &FileResult) {
-        match f.kind {
-            FileKind::Log => self.files_log += 1,
-            FileKind::Digest => self.files_digest += 1,
-            FileKind::Insight => self.files_insight += 1,
-            FileKind::Other => self.files_other += 1,
-        }
-        self.events_read += f.events as u64;
-        for reason in &f.problems {
-            self.problems.push(Problem {
-                path: f.path.clone(),
-                reason: reason.clone(),
-            });
-        }
-    }
-
-    pub fn files_total(&self) -> usize {
-        self.files_log + self.files_digest + self.files_insight + self.files_other
-    }
 }
 
 /// Selected rows: a focused event (shown in the detail pane) and the set

@@ -327,7 +327,8 @@ mod tests {
 
     #[test]
     fn bin_width_is_round() {
-        assert_eq!(bin_width(3_600_000, 240), 15_000);
+        assert_eq!(bin_width(3_600_000, 240), 60_000);
+        assert_eq!(bin_width(3_599_999, 240), 15_000);
         assert_eq!(bin_width(0, 240), 1_000);
     }
 }

@@ -1,3 +1,27 @@
 //! Ingest: turning files on disk into batches of events.
+//!
+//! [`walk`] lists the files under the inputs; [`decode`] reads one into
+//! text (gzip or plain, within limits); [`shapes`] recognises what the text
+//! is and, with [`fast_records`] (trail delivery files), [`containers`] (every
+//! other JSON shape) and [`csv_history`], streams its records into
+//! a [`sink::Sink`] that builds the file's batch; [`file`] ties these
+//! together for one file; [`loader`] runs all files in parallel on a
+//! background thread and streams the results; [`report`] is the honest
+//! account of a load.
 
+pub mod containers;
+pub mod csv_history;
+pub mod decode;
+pub mod fast_records;
+pub mod file;
+pub mod loader;
+pub mod options;
 pub mod record;
+pub mod report;
+pub mod shapes;
+pub mod sink;
+pub mod walk;
+
+pub use loader::{LoadHandle, LoadMessage, Progress, collect, load_paths, start_load};
+pub use options::LoadOptions;
+pub use report::{FileCounts, FileOutcome, LoadReport, Problem};

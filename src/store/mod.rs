@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod facets;
 pub mod interner;
+pub mod path;
 pub mod raw;
 pub mod sort;
 

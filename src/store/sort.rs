@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use crate::model::{Column, EventIdx};
-use crate::store::{Store, StrCol};
+use crate::store::{Store, StrCol, batch};
 
 /// Sort direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -60,10 +60,11 @@ impl Store {
             }
             Column::Credential => {
                 let c = self.credentials();
-                Box::new(move |i| {
-                    let name = crate::model::Credential::from_u8(c[i as usize]).as_str();
-                    credential_rank(name)
-                })
+                let mut rank = [0u64; 256];
+                for (v, r) in rank.iter_mut().enumerate() {
+                    *r = credential_rank(crate::model::Credential::from_u8(v as u8).as_str());
+                }
+                Box::new(move |i| rank[c[i as usize] as usize])
             }
             Column::ReadOnly | Column::Mfa | Column::Console => {
                 let f = self.flags(col).unwrap_or(&[]);
@@ -86,23 +87,51 @@ impl Store {
                 Box::new(move |i| rank[ids[i as usize] as usize])
             }
             _ => {
-                // Event IDs: rank by text (computed once).
-                let mut order: Vec<EventIdx> = (0..self.len() as EventIdx).collect();
-                let texts: Vec<String> = order
-                    .iter()
-                    .map(|&i| self.event_id(i).into_owned())
-                    .collect();
-                order.par_sort_by(|&a, &b| {
-                    let (x, y) = (&texts[a as usize], &texts[b as usize]);
-                    (x.is_empty(), x).cmp(&(y.is_empty(), y))
-                });
-                let mut rank = vec![0u64; order.len()];
-                for (r, i) in order.into_iter().enumerate() {
-                    rank[i as usize] = r as u64;
-                }
+                let rank = self.event_id_ranks();
                 Box::new(move |i| rank[i as usize])
             }
         }
+    }
+
+    /// The rank of every event's ID in text order (equal IDs share a
+    /// rank; events without an ID rank last). Canonical UUIDs are
+    /// fixed-width lower-case hex, so their numeric order is their text
+    /// order and only UUID-vs-other comparisons format text.
+    fn event_id_ranks(&self) -> Vec<u64> {
+        use std::cmp::Ordering;
+        let kind = &self.id_kind;
+        let value = &self.id_value;
+        let cmp = |a: EventIdx, b: EventIdx| -> Ordering {
+            let (a, b) = (a as usize, b as usize);
+            match (kind[a], kind[b]) {
+                (0, 0) => Ordering::Equal,
+                (0, _) => Ordering::Greater,
+                (_, 0) => Ordering::Less,
+                (1, 1) => value[a].cmp(&value[b]),
+                (2, 2) => self
+                    .other_ids
+                    .get(value[a] as u32)
+                    .cmp(self.other_ids.get(value[b] as u32)),
+                (1, _) => batch::format_uuid(value[a])
+                    .as_str()
+                    .cmp(self.other_ids.get(value[b] as u32)),
+                _ => self
+                    .other_ids
+                    .get(value[a] as u32)
+                    .cmp(batch::format_uuid(value[b]).as_str()),
+            }
+        };
+        let mut order: Vec<EventIdx> = (0..self.len() as EventIdx).collect();
+        order.par_sort_unstable_by(|&a, &b| cmp(a, b));
+        let mut rank = vec![0u64; order.len()];
+        let mut r = 0u64;
+        for (n, &i) in order.iter().enumerate() {
+            if n > 0 && cmp(order[n - 1], i) != Ordering::Equal {
+                r += 1;
+            }
+            rank[i as usize] = r;
+        }
+        rank
     }
 }
 
@@ -176,5 +205,42 @@ mod tests {
         assert_eq!(rows, vec![1, 0]);
         store.sort_rows(&mut rows, Column::ReadOnly, Order::Ascending);
         assert_eq!(rows, vec![1, 0]);
+    }
+
+    #[test]
+    fn event_ids_sort_as_text_across_uuid_and_other_ids() {
+        let ids = [
+            "b0000000-0000-0000-0000-000000000000",
+            "x-1",
+            "",
+            "a0000000-0000-0000-0000-000000000000",
+            "B-upper",
+            "a0000000-0000-0000-0000-000000000000",
+            "c",
+        ];
+        let texts: Vec<String> = ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| {
+                if id.is_empty() {
+                    format!(r#"{{"n":{n}}}"#)
+                } else {
+                    format!(r#"{{"eventID":"{id}","n":{n}}}"#)
+                }
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let store = store_from_texts(&[("f", &refs)]);
+        let mut rows = store.all_rows();
+        store.sort_rows(&mut rows, Column::EventId, Order::Ascending);
+        let got: Vec<String> = rows
+            .iter()
+            .map(|&i| store.event_id(i).into_owned())
+            .collect();
+        let mut want: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        want.sort_by(|x, y| (x.is_empty(), x).cmp(&(y.is_empty(), y)));
+        assert_eq!(got, want);
+        // Equal IDs keep load order (same rank, time/idx tie-break).
+        assert_eq!(&rows[1..3], &[3, 5]);
     }
 }

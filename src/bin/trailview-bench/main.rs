@@ -1,0 +1,58 @@
+//! `trailview-bench`: benchmarks, run from a release build. Each measurement
+//! is a subcommand: `load` (load.rs) loads trails into the store and sorts
+//! them by eventName. `query` (query.rs) times filters,
+//! full-text search, sorts and facets. Peak memory of a run is
+//! best measured from outside: `/usr/bin/time -v trailview-bench load ...`
+//! ("Maximum resident set size"); on Linux the bench also prints the kernel's
+//! high-water mark (VmHWM) itself.
+
+mod load;
+mod query;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "trailview-bench",
+    version,
+    about = "Trailview benchmarks (use a release build)"
+)]
+struct Args {
+    #[command(subcommand)]
+    bench: Bench,
+}
+
+#[derive(Subcommand, Debug)]
+enum Bench {
+    /// Load PATHs (folders or files) into the store, then sort every row by
+    /// eventName; print times, rates and memory.
+    Load {
+        /// Folders or files to load.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build a store of N events by replicating the corpus's events, then
+    /// time filters, full-text search, JSON paths, sorts and facets.
+    Query {
+        /// Arguments: `[--events N] [CORPUS_DIR]`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match args.bench {
+        Bench::Load { paths, json } => load::run(&paths, json),
+        Bench::Query { args } => {
+            query::run(&args);
+            ExitCode::SUCCESS
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Reads one file into text: gzip (detected by its magic bytes, any number
+//! of members) or plain, within the size limits, checked to be UTF-8.
+//!
+//! A gzip stream that breaks part way (truncated download, damaged member)
+//! still gives the text before the damage, with the damage reported, so the
+//! records before it can be kept.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use flate2::read::MultiGzDecoder;
+
+use crate::ingest::options::LoadOptions;
+use crate::ingest::walk::io_reason;
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// deflate cannot compress better than about 1032:1, which bounds an honest
+/// size hint from the gzip trailer.
+const MAX_DEFLATE_RATIO: u64 = 1032;
+
+/// The text of one file.
+#[derive(Debug)]
+pub struct Decoded {
+    pub text: String,
+    /// Set when the gzip stream broke part way: `text` is what came before.
+    pub damage: Option<String>,
+    pub gzip: bool,
+}
+
+/// Reads a file of `size` bytes into text, or says why it cannot.
+pub fn read_text(path: &Path, size: u64, options: &LoadOptions) -> Result<Decoded, String> {
+    if size > options.max_file_bytes {
+        return Err(format!(
+            "file is {size} bytes, over the size limit of {} bytes",
+            options.max_file_bytes
+        ));
+    }
+    let mut file = File::open(path).map_err(|e| format!("cannot open: {}", io_reason(&e)))?;
+    let gz_hint = gzip_size_hint(&mut file, size);
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let head = reader
+        .fill_buf()
+        .map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
+    let gzip = head.starts_with(&GZIP_MAGIC);
+    let limit = options.max_decompressed_bytes;
+    let mut damage = None;
+    let bytes = if gzip {
+        let hint = gz_hint
+            .min(size.saturating_mul(MAX_DEFLATE_RATIO))
+            .min(limit)
+            .max(size.saturating_mul(4).min(limit));
+        let mut buf = Vec::with_capacity(hint as usize + 1);
+        let mut dec = MultiGzDecoder::new(reader).take(limit.saturating_add(1));
+        if let Err(e) = dec.read_to_end(&mut buf) {
+            if buf.is_empty() {
+                return Err(format!("corrupt or truncated gzip: {}", gzip_reason(&e)));
+            }
+            damage = Some(format!("corrupt or truncated gzip: {}", gzip_reason(&e)));
+        }
+        buf
+    } else {
+        let mut buf = Vec::with_capacity(size.min(limit) as usize + 1);
+        reader
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
+        buf
+    };
+    if bytes.len() as u64 > limit {
+        return Err(format!("decompressed size exceeds limit of {limit} bytes"));
+    }
+    let named_gz = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().ends_with(".gz"));
+    let text = to_text(bytes, damage.is_some()).map_err(|reason| {
+        if !gzip && named_gz {
+            format!("named .gz but is neither gzip data nor UTF-8 text ({reason})")
+        } else {
+            reason
+        }
+    })?;
+    Ok(Decoded { text, damage, gzip })
+}
+
+/// The uncompressed size of the last gzip member, from its trailer (a hint
+/// for the buffer size only; 0 when the file is not gzip or unreadable).
+fn gzip_size_hint(file: &mut File, size: u64) -> u64 {
+    if size < 18 {
+        return 0;
+    }
+    let mut tail = [0u8; 4];
+    let ok = file.seek(SeekFrom::End(-4)).is_ok() && file.read_exact(&mut tail).is_ok();
+    let back = file.seek(SeekFrom::Start(0)).is_ok();
+    if ok && back {
+        u64::from(u32::from_le_bytes(tail))
+    } else {
+        0
+    }
+}
+
+fn gzip_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => "unexpected end of data".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Checks the bytes are UTF-8 (dropping a byte-order mark). When the data
+/// was cut short, an incomplete character at the very end is dropped.
+fn to_text(mut bytes: Vec<u8>, cut_short: bool) -> Result<String, String> {
+    if bytes.starts_with(&[0xef, 0xbb, 0xbf]) {
+        bytes.drain(..3);
+    }
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err("content is UTF-16 text; only UTF-8 is supported".to_owned());
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let err = e.utf8_error();
+            if cut_short && err.error_len().is_none() {
+                let mut bytes = e.into_bytes();
+                bytes.truncate(err.valid_up_to());
+                // Only the incomplete tail was invalid, so this cannot fail.
+                return String::from_utf8(bytes).map_err(|e| e.to_string());
+            }
+            Err(format!(
+                "content is not UTF-8 text (invalid byte at offset {})",
+                err.valid_up_to()
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        e.write_all(data).expect("gzip");
+        e.finish().expect("gzip")
+    }
+
+    fn read(bytes: &[u8], name: &str, options: &LoadOptions) -> Result<Decoded, String> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).expect("write");
+        read_text(&p, bytes.len() as u64, options)
+    }
+
+    #[test]
+    fn reads_plain_gzip_and_multi_member_gzip() {
+        let o = LoadOptions::default();
+        let d = read(b"\xef\xbb\xbf{\"a\":1}", "x.json", &o).expect("plain");
+        assert_eq!(d.text, "{\"a\":1}");
+        assert!(!d.gzip);
+        // Detected by magic bytes even without a .gz name.
+        let d = read(&gz(b"[1]"), "x.json", &o).expect("gzip");
+        assert_eq!(d.text, "[1]");
+        assert!(d.gzip);
+        let mut two = gz(b"{\"Records\":[");
+        two.extend(gz(b"{}]}"));
+        let d = read(&two, "x.json.gz", &o).expect("two members");
+        assert_eq!(d.text, "{\"Records\":[{}]}");
+    }
+
+    #[test]
+    fn truncated_gzip_keeps_text_before_the_cut() {
+        let o = LoadOptions::default();
+        let data = "{\"Records\":[".to_owned() + &"{\"eventName\":\"A\"},".repeat(5000) + "{}]}";
+        let z = gz(data.as_bytes());
+        let d = read(&z[..z.len() / 2], "x.json.gz", &o).expect("partial");
+        assert!(
+            d.damage
+                .as_deref()
+                .unwrap_or("")
+                .contains("corrupt or truncated gzip")
+        );
+        assert!(d.text.starts_with("{\"Records\":[{\"eventName\""));
+        let e = read(&z[..8], "x.json.gz", &o).expect_err("nothing readable");
+        assert!(e.contains("corrupt or truncated gzip"), "{e}");
+    }
+
+    #[test]
+    fn limits_and_bad_content_are_reasons() {
+        let small = LoadOptions {
+            max_file_bytes: 10_000,
+            max_decompressed_bytes: 1000,
+        };
+        let bomb = gz(&vec![b' '; 100_000]);
+        let e = read(&bomb, "bomb.json.gz", &small).expect_err("bomb");
+        assert_eq!(e, "decompressed size exceeds limit of 1000 bytes");
+        let e = read(&[b'x'; 20_000], "big.json", &small).expect_err("too big");
+        assert_eq!(e, "file is 20000 bytes, over the size limit of 10000 bytes");
+        let e = read(b"ab\xff\xfe", "x.json", &small).expect_err("utf8");
+        assert_eq!(e, "content is not UTF-8 text (invalid byte at offset 2)");
+        let e = read(b"\x00\x9f\x92\x96", "x.json.gz", &small).expect_err("not gzip");
+        assert!(
+            e.starts_with("named .gz but is neither gzip data nor UTF-8 text"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! Digest signatures: loading the public keys saved from
+//! `aws cloudtrail list-public-keys`, building the string CloudTrail signs
+//! and checking a SHA256withRSA (PKCS#1 v1.5) signature with the key whose
+//! fingerprint the digest names.
+
+use std::path::Path;
+
+use base64::Engine as _;
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::{Pkcs1v15Sign, RsaPublicKey};
+use sha2::{Digest as _, Sha256};
+
+use super::digest::{Digest, is_hex};
+use crate::timefmt::parse_millis;
+
+/// One public key from `list-public-keys`.
+#[derive(Clone, Debug)]
+pub struct PublicKey {
+    pub fingerprint: String,
+    pub key: RsaPublicKey,
+    pub valid_from_ms: Option<i64>,
+    pub valid_to_ms: Option<i64>,
+}
+
+/// The keys of a `list-public-keys` JSON file.
+#[derive(Clone, Debug, Default)]
+pub struct PublicKeys {
+    pub keys: Vec<PublicKey>,
+    /// Entries that could not be used, with the reason.
+    pub skipped: Vec<String>,
+}
+
+impl PublicKeys {
+    /// Reads a file holding `{"PublicKeyList":[{Value, Fingerprint,
+    /// ValidityStartTime, ValidityEndTime}, ...]}`.
+    pub fn load(path: &Path) -> Result<PublicKeys, String> {
+        let text = std::fs::read(path)
+            .map_err(|e| format!("cannot read public keys {}: {e}", path.display()))?;
+        PublicKeys::parse(&text).map_err(|e| format!("public keys file {}: {e}", path.display()))
+    }
+
+    pub fn parse(text: &[u8]) -> Result<PublicKeys, String> {
+        let value: serde_json::Value =
+            serde_json::from_slice(text).map_err(|e| format!("not valid JSON: {e}"))?;
+        let list = value
+            .get("PublicKeyList")
+            .and_then(|v| v.as_array())
+            .ok_or(
+                "no PublicKeyList array (save the output of `aws cloudtrail list-public-keys`)",
+            )?;
+        let mut out = PublicKeys::default();
+        for (i, item) in list.iter().enumerate() {
+            let fingerprint = item
+                .get("Fingerprint")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let Some(b64) = item.get("Value").and_then(|v| v.as_str()) else {
+                out.skipped.push(format!("PublicKeyList[{i}] has no Value"));
+                continue;
+            };
+            let der = match base64::engine::general_purpose::STANDARD.decode(b64.trim()) {
+                Ok(d) => d,
+                Err(e) => {
+                    out.skipped
+                        .push(format!("PublicKeyList[{i}] Value is not base64: {e}"));
+                    continue;
+                }
+            };
+            let key = match RsaPublicKey::from_pkcs1_der(&der) {
+                Ok(k) => k,
+                Err(e) => {
+                    out.skipped.push(format!(
+                        "PublicKeyList[{i}] Value is not a PKCS#1 RSA public key: {e}"
+                    ));
+                    continue;
+                }
+            };
+            out.keys.push(PublicKey {
+                fingerprint,
+                key,
+                valid_from_ms: time_of(item.get("ValidityStartTime")),
+                valid_to_ms: time_of(item.get("ValidityEndTime")),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The keys with this fingerprint (case-insensitive).
+    pub fn by_fingerprint<'a>(
+        &'a self,
+        fingerprint: &'a str,
+    ) -> impl Iterator<Item = &'a PublicKey> {
+        self.keys
+            .iter()
+            .filter(move |k| k.fingerprint.eq_ignore_ascii_case(fingerprint))
+    }
+}
+
+/// A time as the CLI prints it: ISO text or epoch seconds.
+fn time_of(v: Option<&serde_json::Value>) -> Option<i64> {
+    match v? {
+        serde_json::Value::String(s) => parse_millis(s),
+        serde_json::Value::Number(n) => n.as_f64().map(|s| (s * 1000.0) as i64),
+        _ => None,
+    }
+}
+
+/// The string CloudTrail signs for a digest:
+/// `{digestEndTime}\n{digestS3Bucket}/{digestS3Object}\n{sha256 hex of the
+/// uncompressed digest}\n{previousDigestSignature or null}`.
+pub fn string_to_sign(digest: &Digest) -> Option<String> {
+    Some(format!(
+        "{}\n{}/{}\n{}\n{}",
+        digest.end_time.as_deref()?,
+        digest.s3_bucket.as_deref()?,
+        digest.s3_object.as_deref()?,
+        digest.sha256,
+        digest.previous_signature.as_deref().unwrap_or("null")
+    ))
+}
+
+/// The outcome of checking one digest's signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignatureCheck {
+    Valid,
+    /// The signature does not verify with the named key.
+    Failed,
+    /// No key in the keys file has the digest's fingerprint.
+    KeyNotFound(String),
+    /// The digest or the signature is malformed.
+    Malformed(String),
+}
+
+/// Verifies `signature_hex` (taken from the next digest's
+/// `previousDigestSignature`) for `digest`.
+pub fn verify(digest: &Digest, signature_hex: &str, keys: &PublicKeys) -> SignatureCheck {
+    let Some(fingerprint) = digest.fingerprint.as_deref() else {
+        return SignatureCheck::Malformed("digestPublicKeyFingerprint is missing".to_owned());
+    };
+    let Some(message) = string_to_sign(digest) else {
+        return SignatureCheck::Malformed(
+            "digestEndTime, digestS3Bucket or digestS3Object is missing".to_owned(),
+        );
+    };
+    if !is_hex(signature_hex, 0) {
+        return SignatureCheck::Malformed(format!("signature is not hex: {signature_hex:?}"));
+    }
+    let Ok(signature) = hex::decode(signature_hex) else {
+        return SignatureCheck::Malformed("signature is not hex".to_owned());
+    };
+    let hashed = Sha256::digest(message.as_bytes());
+    let mut found = false;
+    for key in keys.by_fingerprint(fingerprint) {
+        found = true;
+        if key
+            .key
+            .verify(Pkcs1v15Sign::new::<Sha256>(), &hashed, &signature)
+            .is_ok()
+        {
+            return SignatureCheck::Valid;
+        }
+    }
+    if found {
+        SignatureCheck::Failed
+    } else {
+        SignatureCheck::KeyNotFound(fingerprint.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn string_to_sign_uses_literal_null_for_a_starting_digest() {
+        let d = Digest {
+            path: PathBuf::from("x"),
+            sha256: "ab".repeat(32),
+            end_time: Some("2020-09-11T19:36:49Z".into()),
+            s3_bucket: Some("bucket".into()),
+            s3_object: Some("AWSLogs/1/CloudTrail-Digest/r/k.json.gz".into()),
+            ..Digest::default()
+        };
+        assert_eq!(
+            string_to_sign(&d).expect("complete"),
+            format!(
+                "2020-09-11T19:36:49Z\nbucket/AWSLogs/1/CloudTrail-Digest/r/k.json.gz\n{}\nnull",
+                "ab".repeat(32)
+            )
+        );
+    }
+
+    #[test]
+    fn rejects_key_files_without_a_list_and_skips_bad_entries() {
+        assert!(PublicKeys::parse(b"{}").is_err());
+        let keys = PublicKeys::parse(
+            br#"{"PublicKeyList":[{"Value":"!!","Fingerprint":"ab"},{"Fingerprint":"cd"}]}"#,
+        )
+        .expect("list");
+        assert!(keys.keys.is_empty());
+        assert_eq!(keys.skipped.len(), 2);
+    }
+}

@@ -1,0 +1,196 @@
+//! Runs a compiled query over events. Column conditions read the store's
+//! vectors; conditions on the raw event read it from the compressed
+//! blocks, which are decompressed once per block (rows are visited block
+//! by block, in parallel) and lower-cased once for case-insensitive search.
+
+use rayon::prelude::*;
+
+use super::annotations::Annotations;
+use super::json_field::{lookup_raw, value_texts};
+use super::plan::{Leaf, PNode, Plan};
+use crate::model::EventIdx;
+use crate::store::raw::RawLoc;
+
+/// Rows evaluated together when no raw bytes are needed.
+const CHUNK: usize = 16 * 1024;
+
+/// The block being read: its bytes, lower-cased bytes and which needles
+/// occur anywhere in it.
+struct Cursor {
+    block: u32,
+    bytes: Vec<u8>,
+    lower: Vec<u8>,
+    lower_ok: bool,
+    /// Per needle: 0 unknown, 1 found in the block, 2 absent.
+    hits: Vec<u8>,
+}
+
+impl Cursor {
+    fn new(needles: usize) -> Cursor {
+        Cursor {
+            block: u32::MAX,
+            bytes: Vec::new(),
+            lower: Vec::new(),
+            lower_ok: false,
+            hits: vec![0; needles],
+        }
+    }
+}
+
+impl Plan<'_> {
+    /// The rows of `rows` that match, in their order.
+    pub fn select(&self, rows: &[EventIdx], ann: &dyn Annotations) -> Vec<EventIdx> {
+        if !self.needs_raw {
+            return rows
+                .par_chunks(CHUNK)
+                .flat_map_iter(|chunk| {
+                    let mut cur = Cursor::new(0);
+                    chunk
+                        .iter()
+                        .copied()
+                        .filter(move |&i| self.matches(i, ann, &mut cur))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+        }
+        if rows.windows(2).all(|w| w[0] <= w[1]) {
+            return self.select_sorted(rows, ann);
+        }
+        let mut sorted = rows.to_vec();
+        sorted.par_sort_unstable();
+        sorted.dedup();
+        let hits = self.select_sorted(&sorted, ann);
+        let mut bits = vec![0u64; self.store.len().div_ceil(64)];
+        for i in hits {
+            bits[i as usize / 64] |= 1 << (i % 64);
+        }
+        rows.par_iter()
+            .copied()
+            .filter(|&i| {
+                bits.get(i as usize / 64)
+                    .is_some_and(|w| w & (1 << (i % 64)) != 0)
+            })
+            .collect()
+    }
+
+    /// Rows in ascending order, visited one raw block at a time.
+    fn select_sorted(&self, rows: &[EventIdx], ann: &dyn Annotations) -> Vec<EventIdx> {
+        let locs = self.store.raw_locs();
+        let block_of = |i: EventIdx| locs.get(i as usize).map_or(u32::MAX, |l| l.block);
+        rows.par_chunk_by(|&a, &b| block_of(a) == block_of(b))
+            .flat_map_iter(|chunk| {
+                let mut cur = Cursor::new(self.needles.len());
+                chunk
+                    .iter()
+                    .copied()
+                    .filter(move |&i| self.matches(i, ann, &mut cur))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Does one event match?
+    pub fn matches_one(&self, idx: EventIdx, ann: &dyn Annotations) -> bool {
+        let mut cur = Cursor::new(self.needles.len());
+        self.matches(idx, ann, &mut cur)
+    }
+
+    fn matches(&self, idx: EventIdx, ann: &dyn Annotations, cur: &mut Cursor) -> bool {
+        (idx as usize) < self.store.len() && self.eval(&self.root, idx, ann, cur)
+    }
+
+    fn eval(&self, n: &PNode<'_>, idx: EventIdx, ann: &dyn Annotations, cur: &mut Cursor) -> bool {
+        match n {
+            PNode::All => true,
+            PNode::And(xs) => xs.iter().all(|x| self.eval(x, idx, ann, cur)),
+            PNode::Or(xs) => xs.iter().any(|x| self.eval(x, idx, ann, cur)),
+            PNode::Not(x) => !self.eval(x, idx, ann, cur),
+            PNode::Leaf(l) => self.leaf(l, idx, ann, cur),
+        }
+    }
+
+    fn leaf(&self, l: &Leaf<'_>, idx: EventIdx, ann: &dyn Annotations, cur: &mut Cursor) -> bool {
+        let i = idx as usize;
+        match l {
+            Leaf::Ids { ids, pass } => ids
+                .get(i)
+                .and_then(|&id| pass.get(id as usize))
+                .copied()
+                .unwrap_or(false),
+            Leaf::Bytes { bytes, pass } => bytes.get(i).is_some_and(|&b| pass[b as usize]),
+            Leaf::ColumnText { col, test } => test.matches(&self.store.value(*col, idx)),
+            Leaf::Time { times, test } => times.get(i).is_some_and(|&t| test.matches(t)),
+            Leaf::Literal { slot } => self.literal(*slot, idx, cur),
+            Leaf::Pattern { re } => self
+                .event_bytes(idx, cur)
+                .is_some_and(|(s, e)| re.is_match(&cur.bytes[s..e])),
+            Leaf::Json {
+                segs,
+                test,
+                prefilter,
+            } => {
+                if let Some(slot) = prefilter
+                    && !self.literal(*slot, idx, cur)
+                {
+                    return false;
+                }
+                let Some((s, e)) = self.event_bytes(idx, cur) else {
+                    return false;
+                };
+                let values = lookup_raw(&cur.bytes[s..e], segs);
+                let mut texts = Vec::new();
+                for v in &values {
+                    value_texts(v, &mut texts);
+                }
+                test.matches_any(&texts)
+            }
+            Leaf::Tags(test) => test.matches_any(ann.tags(idx)),
+            Leaf::Note => ann.has_note(idx),
+            Leaf::Starred => ann.is_starred(idx),
+            Leaf::Integrity(test) => test.matches(ann.integrity(idx)),
+        }
+    }
+
+    /// Does needle `slot` occur in the event, case-insensitively?
+    fn literal(&self, slot: usize, idx: EventIdx, cur: &mut Cursor) -> bool {
+        let Some((s, e)) = self.event_bytes(idx, cur) else {
+            return false;
+        };
+        if !cur.lower_ok {
+            if self.needs_original {
+                cur.lower.clear();
+                cur.lower.extend_from_slice(&cur.bytes);
+                cur.lower.make_ascii_lowercase();
+            } else {
+                // Nothing reads the original bytes: lower them in place.
+                cur.bytes.make_ascii_lowercase();
+            }
+            cur.lower_ok = true;
+        }
+        let lower = if self.needs_original {
+            &cur.lower
+        } else {
+            &cur.bytes
+        };
+        let finder = &self.needles[slot];
+        if cur.hits[slot] == 0 {
+            cur.hits[slot] = if finder.find(lower).is_some() { 1 } else { 2 };
+        }
+        cur.hits[slot] == 1 && finder.find(&lower[s..e]).is_some()
+    }
+
+    /// Loads the event's block into the cursor and returns its byte range.
+    fn event_bytes(&self, idx: EventIdx, cur: &mut Cursor) -> Option<(usize, usize)> {
+        let loc: RawLoc = *self.store.raw_locs().get(idx as usize)?;
+        if cur.block != loc.block {
+            let block = self.store.raw_store().block(loc.block)?;
+            cur.bytes = block.decompress();
+            cur.block = loc.block;
+            cur.lower_ok = false;
+            cur.hits.iter_mut().for_each(|h| *h = 0);
+        }
+        let s = loc.offset as usize;
+        let e = s + loc.len as usize;
+        (e <= cur.bytes.len()).then_some((s, e))
+    }
+}
