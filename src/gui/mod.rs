@@ -1,9 +1,69 @@
-//! GUI (placeholder until the desktop app lands; the GUI helper replaces
-//! this file).
+//! The desktop application (egui/eframe) over the core engine. State lives
+//! in [`state`], background work in [`jobs`], one module per panel or view;
+//! [`app::TrailviewApp::show`] draws a frame (used by eframe and by tests).
+
+pub mod actions;
+pub mod app;
+pub mod cells;
+pub mod column_chooser;
+pub mod detail;
+pub mod export_dialog;
+pub mod exporter;
+pub mod facets;
+pub mod filter;
+pub mod fmt;
+pub mod histogram;
+pub mod jobs;
+pub mod keys;
+pub mod load_report;
+pub mod loading;
+pub mod menu_bar;
+pub mod outcome;
+pub mod picker;
+pub mod progress;
+pub mod query_bar;
+pub mod settings;
+pub mod start_screen;
+pub mod state;
+pub mod summary;
+pub mod table;
+pub mod theme;
+pub mod timeline;
 
 use std::path::PathBuf;
 
-/// Opens the desktop app on `paths`.
-pub fn run(_paths: Vec<PathBuf>) -> Result<(), String> {
-    Err("GUI not built yet; use `trailview stats PATH` or `trailview list PATH`".into())
+pub use app::TrailviewApp;
+
+/// Opens the main window, loading `paths` at start.
+pub fn run(paths: Vec<PathBuf>) -> Result<(), String> {
+    let viewport = egui::ViewportBuilder::default()
+        .with_title("Trailview")
+        .with_app_id("trailview")
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([800.0, 500.0])
+        .with_drag_and_drop(true);
+    let options = eframe::NativeOptions {
+        viewport,
+        renderer: renderer_from_env(),
+        persist_window: true,
+        ..eframe::NativeOptions::default()
+    };
+    eframe::run_native(
+        "Trailview",
+        options,
+        Box::new(move |cc| {
+            let settings = settings::Settings::load(cc.storage);
+            let app = TrailviewApp::new(settings, Box::new(picker::RfdPicker)).with_paths(paths);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+/// Glow by default; `TRAILVIEW_RENDERER=wgpu` picks wgpu.
+fn renderer_from_env() -> eframe::Renderer {
+    match std::env::var("TRAILVIEW_RENDERER").as_deref() {
+        Ok("wgpu") => eframe::Renderer::Wgpu,
+        _ => eframe::Renderer::Glow,
+    }
 }

@@ -1,0 +1,54 @@
+//! What the views ask the app to do. Views draw and collect actions; the
+//! app applies them after the frame's drawing, so no view needs mutable
+//! access to anything but its own state.
+
+use std::path::PathBuf;
+
+use super::exporter::Format;
+use super::summary::LaneGrouping;
+use crate::model::{Column, EventIdx};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    PickFolder,
+    PickFiles,
+    OpenPaths(Vec<PathBuf>),
+    OpenSample,
+    CloseAll,
+    CancelLoad,
+    /// The query text changed: recompile and refilter.
+    QueryChanged,
+    /// Adds (or removes, if present) `field:value` or its exclusion.
+    Pivot {
+        field: String,
+        value: String,
+        exclude: bool,
+    },
+    /// Filter to every event mentioning an Athena queryExecutionId.
+    OpenQueryPivot(String),
+    SetTimeRange(Option<(i64, i64)>),
+    SortBy(Column),
+    /// Click on the row at a position of the current rows.
+    ClickRow {
+        pos: usize,
+        ctrl: bool,
+        shift: bool,
+    },
+    /// Select an event wherever it is in the current rows.
+    FocusEvent(EventIdx),
+    MoveSelection(i64),
+    SelectFirst,
+    SelectLast,
+    ShowDetail,
+    FocusQuery,
+    ShowExport,
+    /// Ask for a file name, then export.
+    ExportTo {
+        format: Format,
+        selected_only: bool,
+    },
+    ShowReport,
+    ShowColumns,
+    SetGrouping(LaneGrouping),
+    Copy(String),
+}

@@ -1,0 +1,57 @@
+//! The text of one table cell: a store column or a JSON path into the
+//! event, with times in UTC or local time.
+
+use crate::model::{Column, ColumnSpec, EventIdx};
+use crate::store::Store;
+use crate::timefmt;
+
+/// The text shown for `spec` of event `idx`.
+pub fn cell_text(store: &Store, idx: EventIdx, spec: &ColumnSpec, local_time: bool) -> String {
+    match spec {
+        ColumnSpec::Column(Column::Time) if local_time => timefmt::format_local(store.time(idx)),
+        ColumnSpec::Column(c) => store.value(*c, idx).into_owned(),
+        ColumnSpec::Path(p) => store
+            .json(idx)
+            .map(|j| path_value(&j, p))
+            .unwrap_or_default(),
+    }
+}
+
+/// The value at a dotted path (`requestParameters.bucketName`) as text;
+/// array elements by number (`resources.0.ARN`).
+pub fn path_value(json: &serde_json::Value, path: &str) -> String {
+    let mut cur = json;
+    for part in path.split('.') {
+        let next = match cur {
+            serde_json::Value::Object(m) => m.get(part),
+            serde_json::Value::Array(a) => part.parse::<usize>().ok().and_then(|n| a.get(n)),
+            _ => None,
+        };
+        match next {
+            Some(v) => cur = v,
+            None => return String::new(),
+        }
+    }
+    match cur {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_value_walks_objects_and_arrays() {
+        let j: serde_json::Value =
+            serde_json::from_str(r#"{"a":{"b":"x","n":3,"arr":[{"k":"v"}]},"z":null}"#)
+                .expect("json");
+        assert_eq!(path_value(&j, "a.b"), "x");
+        assert_eq!(path_value(&j, "a.n"), "3");
+        assert_eq!(path_value(&j, "a.arr.0.k"), "v");
+        assert_eq!(path_value(&j, "z"), "");
+        assert_eq!(path_value(&j, "a.missing"), "");
+    }
+}

@@ -1,0 +1,55 @@
+//! Keyboard shortcuts: arrows or j/k move the selection, Enter opens the
+//! detail, Ctrl+F focuses the filter, Ctrl+E exports, Ctrl+O opens.
+
+use egui::{Key, Modifiers};
+
+use super::actions::Action;
+
+/// Shortcut and what it does, for the help menu.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("↓ / j", "next event"),
+    ("↑ / k", "previous event"),
+    ("PgDn / PgUp", "move 20 events"),
+    ("Home / End", "first / last event"),
+    ("Enter", "show the event's detail"),
+    ("Ctrl+F", "focus the filter"),
+    ("Ctrl+E", "export…"),
+    ("Ctrl+O", "open a folder…"),
+];
+
+/// Adds the actions of this frame's key presses.
+pub fn collect(ctx: &egui::Context, actions: &mut Vec<Action>) {
+    let typing = ctx.text_edit_focused();
+    ctx.input_mut(|i| {
+        if i.consume_key(Modifiers::COMMAND, Key::F) {
+            actions.push(Action::FocusQuery);
+        }
+        if i.consume_key(Modifiers::COMMAND, Key::E) {
+            actions.push(Action::ShowExport);
+        }
+        if i.consume_key(Modifiers::COMMAND, Key::O) {
+            actions.push(Action::PickFolder);
+        }
+        if typing {
+            return;
+        }
+        let moves: [(Key, Action); 8] = [
+            (Key::ArrowDown, Action::MoveSelection(1)),
+            (Key::J, Action::MoveSelection(1)),
+            (Key::ArrowUp, Action::MoveSelection(-1)),
+            (Key::K, Action::MoveSelection(-1)),
+            (Key::PageDown, Action::MoveSelection(20)),
+            (Key::PageUp, Action::MoveSelection(-20)),
+            (Key::Home, Action::SelectFirst),
+            (Key::End, Action::SelectLast),
+        ];
+        for (key, action) in moves {
+            if i.consume_key(Modifiers::NONE, key) {
+                actions.push(action);
+            }
+        }
+        if i.consume_key(Modifiers::NONE, Key::Enter) {
+            actions.push(Action::ShowDetail);
+        }
+    });
+}

@@ -1,0 +1,75 @@
+//! The status bar: load progress (files, events, MB/s, time left) with a
+//! Cancel button while loading; otherwise the last message, the selection
+//! and the UI frame time.
+
+use super::actions::Action;
+use super::app::FrameStats;
+use super::fmt::{bytes, duration, thousands};
+use super::loading::LoadJob;
+use super::state::AppState;
+use super::theme::Palette;
+
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    job: Option<&LoadJob>,
+    stats: &FrameStats,
+    actions: &mut Vec<Action>,
+) {
+    let pal = Palette::of(ui);
+    ui.horizontal(|ui| {
+        if let (Some(p), Some(job)) = (state.progress, job) {
+            let secs = job.started.elapsed().as_secs_f64().max(0.001);
+            let frac = if p.bytes_total > 0 {
+                p.bytes_done as f32 / p.bytes_total as f32
+            } else {
+                0.0
+            };
+            let rate = p.bytes_done as f64 / secs;
+            let left = if rate > 0.0 && p.bytes_total > p.bytes_done {
+                format!(
+                    " · {} left",
+                    duration((p.bytes_total - p.bytes_done) as f64 / rate)
+                )
+            } else {
+                String::new()
+            };
+            if ui
+                .button("Cancel")
+                .on_hover_text("Stop loading; keep what is loaded")
+                .clicked()
+            {
+                actions.push(Action::CancelLoad);
+            }
+            ui.add(
+                egui::ProgressBar::new(frac)
+                    .desired_width(260.0)
+                    .show_percentage(),
+            );
+            ui.label(format!(
+                "{} / {} files · {} events · {}/s{}",
+                thousands(p.files_done as u64),
+                thousands(p.files_total as u64),
+                thousands(p.events as u64),
+                bytes(rate as u64),
+                left
+            ));
+        } else if let Some(s) = &state.status {
+            if s.is_error {
+                ui.colored_label(pal.error(), &s.text);
+            } else {
+                ui.label(&s.text);
+            }
+        } else {
+            ui.weak("Ready");
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.weak(format!("UI {:.1} ms", stats.last_ms))
+                .on_hover_text("Time spent building the last frame");
+            let marked = state.selection.marked.len();
+            if marked > 1 {
+                ui.label(format!("{} selected ·", thousands(marked as u64)));
+            }
+        });
+    });
+}

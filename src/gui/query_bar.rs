@@ -1,0 +1,112 @@
+//! The query box: the filter text, syntax help, the error under it when
+//! the query is malformed, the time-range chip and the matched count.
+
+use super::actions::Action;
+use super::app::UiFlags;
+use super::fmt::thousands;
+use super::state::AppState;
+use super::theme::Palette;
+use crate::timefmt;
+
+pub const SYNTAX_HELP: &str = "\
+field:value        events whose field equals value (case-insensitive)
+-field:value       events whose field is not value
+field:pre*  *fix   wildcards; field:* means the field is present
+\"two words\"        quote values with spaces or ':'
+word               the word anywhere in the event
+terms are combined with AND
+
+fields: actor credential eventName eventSource region account ip
+        userAgent errorCode eventType readOnly accessKeyId eventID
+        role mfa console file, or any JSON path such as
+        requestParameters.bucketName
+
+examples:
+  eventName:ConsoleLogin -errorCode:*
+  eventSource:s3.amazonaws.com readOnly:false
+  responseElements.queryExecutionId:1a2b…";
+
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    flags: &mut UiFlags,
+    actions: &mut Vec<Action>,
+) {
+    let pal = Palette::of(ui);
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let label = ui.label(egui::RichText::new("Filter").strong());
+        let count = count_text(state);
+        let count_w = 230.0;
+        let edit_w = (ui.available_width() - count_w - 150.0).max(200.0);
+        let edit = egui::TextEdit::singleline(&mut state.query_text)
+            .id_salt("query")
+            .hint_text("eventName:ConsoleLogin -errorCode:*   (Ctrl+F)")
+            .font(egui::TextStyle::Monospace)
+            .desired_width(edit_w);
+        let resp = ui.add(edit).labelled_by(label.id);
+        if flags.focus_query {
+            flags.focus_query = false;
+            resp.request_focus();
+        }
+        if resp.changed() {
+            actions.push(Action::QueryChanged);
+        }
+        if ui
+            .add_enabled(!state.query_text.is_empty(), egui::Button::new("Clear"))
+            .clicked()
+        {
+            state.query_text.clear();
+            actions.push(Action::QueryChanged);
+        }
+        let help = ui.button("?").on_hover_text("Query syntax");
+        egui::Popup::from_toggle_button_response(&help).show(|ui| {
+            ui.label(egui::RichText::new("Query syntax").strong());
+            ui.add(egui::Label::new(egui::RichText::new(SYNTAX_HELP).monospace()).extend());
+        });
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(egui::RichText::new(count).strong());
+        });
+    });
+    if let Some(err) = &state.query_error {
+        ui.horizontal(|ui| {
+            ui.add_space(44.0);
+            ui.colored_label(
+                pal.error(),
+                format!("⚠ {} (at character {})", err.message, err.position + 1),
+            );
+        });
+    }
+    if let Some((lo, hi)) = state.time_range {
+        ui.horizontal(|ui| {
+            ui.add_space(44.0);
+            ui.label(
+                egui::RichText::new(format!(
+                    "Time {} — {} UTC",
+                    timefmt::format_utc(lo),
+                    timefmt::format_utc(hi)
+                ))
+                .color(pal.json_key()),
+            );
+            if ui
+                .small_button("🗙 Clear time range")
+                .on_hover_text("Show all times again")
+                .clicked()
+            {
+                actions.push(Action::SetTimeRange(None));
+            }
+        });
+    }
+    ui.add_space(2.0);
+}
+
+/// "12,345 of 1,000,000 events".
+pub fn count_text(state: &AppState) -> String {
+    let total = state.store_len() as u64;
+    let shown = state.rows.len() as u64;
+    if state.applied_query.trim().is_empty() && state.time_range.is_none() {
+        format!("{} events", thousands(total))
+    } else {
+        format!("{} of {} events", thousands(shown), thousands(total))
+    }
+}

@@ -1,0 +1,114 @@
+//! User settings kept between runs: recent paths, table columns, theme,
+//! time zone and panel choices. Stored through `eframe::Storage`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::summary::LaneGrouping;
+use crate::model::{Column, ColumnSpec};
+
+const KEY: &str = "trailview.settings";
+const MAX_RECENT: usize = 12;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ThemeChoice {
+    #[default]
+    Dark,
+    Light,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub recent: Vec<PathBuf>,
+    /// Table columns by name (store column names or JSON paths).
+    pub columns: Vec<String>,
+    pub theme: ThemeChoice,
+    pub local_time: bool,
+    pub lane_grouping: LaneGrouping,
+    pub show_facets: bool,
+    pub show_detail: bool,
+    pub show_histogram: bool,
+    pub show_timeline: bool,
+    pub facet_top: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            recent: Vec::new(),
+            columns: Column::DEFAULT_TABLE
+                .iter()
+                .map(|c| c.name().to_owned())
+                .collect(),
+            theme: ThemeChoice::Dark,
+            local_time: false,
+            lane_grouping: LaneGrouping::Actor,
+            show_facets: true,
+            show_detail: true,
+            show_histogram: true,
+            show_timeline: true,
+            facet_top: 10,
+        }
+    }
+}
+
+impl Settings {
+    pub fn load(storage: Option<&dyn eframe::Storage>) -> Settings {
+        storage
+            .and_then(|s| eframe::get_value(s, KEY))
+            .unwrap_or_default()
+    }
+
+    pub fn save(&self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, KEY, self);
+    }
+
+    /// The table columns as specs.
+    pub fn column_specs(&self) -> Vec<ColumnSpec> {
+        self.columns.iter().map(|c| ColumnSpec::parse(c)).collect()
+    }
+
+    pub fn set_columns(&mut self, specs: &[ColumnSpec]) {
+        self.columns = specs.iter().map(|s| s.name().to_owned()).collect();
+    }
+
+    /// Puts `path` first in the recent list.
+    pub fn remember(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_path_buf());
+        self.recent.truncate(MAX_RECENT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_paths_are_unique_newest_first_and_bounded() {
+        let mut s = Settings::default();
+        for i in 0..20 {
+            s.remember(Path::new(&format!("/p{i}")));
+        }
+        s.remember(Path::new("/p15"));
+        assert_eq!(s.recent.len(), MAX_RECENT);
+        assert_eq!(s.recent[0], PathBuf::from("/p15"));
+        assert_eq!(s.recent[1], PathBuf::from("/p19"));
+    }
+
+    #[test]
+    fn settings_round_trip_through_json() {
+        let mut s = Settings::default();
+        s.columns.push("requestParameters.bucketName".into());
+        s.local_time = true;
+        let text = serde_json::to_string(&s).expect("serialize");
+        let back: Settings = serde_json::from_str(&text).expect("parse");
+        assert_eq!(back, s);
+        assert_eq!(
+            back.column_specs().last(),
+            Some(&ColumnSpec::Path("requestParameters.bucketName".into()))
+        );
+    }
+}

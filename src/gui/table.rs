@@ -1,0 +1,227 @@
+//! The event table: virtual rows (only visible rows are built), click a
+//! header to sort, row colours by outcome, click / Ctrl / Shift to select,
+//! right-click a cell to pivot.
+
+use egui_extras::{Column as TableColumn, TableBuilder};
+
+use super::actions::Action;
+use super::cells::{cell_text, path_value};
+use super::outcome::outcome;
+use super::settings::Settings;
+use super::state::AppState;
+use super::theme::Palette;
+use crate::model::{Column, ColumnSpec};
+use crate::store::Store;
+use crate::store::sort::Order;
+
+const ROW_HEIGHT: f32 = 20.0;
+
+fn initial_width(spec: &ColumnSpec, local: bool) -> f32 {
+    match spec {
+        ColumnSpec::Column(Column::Time) => {
+            if local {
+                200.0
+            } else {
+                150.0
+            }
+        }
+        ColumnSpec::Column(
+            Column::Credential | Column::Region | Column::ReadOnly | Column::Mfa,
+        ) => 100.0,
+        ColumnSpec::Column(Column::Account | Column::SourceIp) => 120.0,
+        ColumnSpec::Column(Column::EventName | Column::Actor) => 170.0,
+        ColumnSpec::Column(Column::EventId) => 260.0,
+        _ => 140.0,
+    }
+}
+
+pub fn show(
+    ui: &mut egui::Ui,
+    store: &Store,
+    state: &AppState,
+    settings: &Settings,
+    scroll_to_selection: bool,
+    actions: &mut Vec<Action>,
+) {
+    let columns = settings.column_specs();
+    if state.rows.is_empty() {
+        ui.centered_and_justified(|ui| {
+            if state.is_loading() || state.store_len() == 0 {
+                ui.weak("Loading events…");
+            } else {
+                ui.label("No events match the filter. Clear the query or the time range to see all events.");
+            }
+        });
+        return;
+    }
+    egui::ScrollArea::horizontal()
+        .id_salt("events_h")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            build(
+                ui,
+                store,
+                state,
+                settings,
+                &columns,
+                scroll_to_selection,
+                actions,
+            );
+        });
+}
+
+fn build(
+    ui: &mut egui::Ui,
+    store: &Store,
+    state: &AppState,
+    settings: &Settings,
+    columns: &[ColumnSpec],
+    scroll_to_selection: bool,
+    actions: &mut Vec<Action>,
+) {
+    let pal = Palette::of(ui);
+    let rows = state.rows.clone();
+    let outer_clip = ui.clip_rect();
+    let mut table = TableBuilder::new(ui)
+        .id_salt("events")
+        .striped(true)
+        .resizable(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .min_scrolled_height(0.0)
+        .animate_scrolling(false);
+    for (n, spec) in columns.iter().enumerate() {
+        let col = if n + 1 == columns.len() {
+            TableColumn::remainder().at_least(140.0).clip(true)
+        } else {
+            TableColumn::initial(initial_width(spec, settings.local_time))
+                .at_least(40.0)
+                .clip(true)
+        };
+        table = table.column(col);
+    }
+    if scroll_to_selection && let Some(pos) = state.selection.focus_pos {
+        table = table.scroll_to_row(pos, None);
+    }
+    let needs_json = columns.iter().any(|c| matches!(c, ColumnSpec::Path(_)));
+    table
+        .header(24.0, |mut header| {
+            for spec in columns {
+                header.col(|ui| header_cell(ui, spec, state, actions));
+            }
+        })
+        .body(|body| {
+            body.rows(ROW_HEIGHT, rows.len(), |mut row| {
+                let pos = row.index();
+                let idx = rows[pos];
+                row.set_selected(state.selection.marked.contains(&idx));
+                let o = outcome(store, idx);
+                let tint = pal.row_tint(o);
+                let json = if needs_json { store.json(idx) } else { None };
+                for spec in columns {
+                    let text = match (spec, &json) {
+                        (ColumnSpec::Path(p), Some(j)) => path_value(j, p),
+                        _ => cell_text(store, idx, spec, settings.local_time),
+                    };
+                    let (_, resp) = row.col(|ui| {
+                        if let Some(t) = tint {
+                            let gap = ui.spacing().item_spacing;
+                            let r = ui
+                                .max_rect()
+                                .expand2(egui::vec2(gap.x / 2.0 + 0.5, gap.y / 2.0 + 0.5));
+                            ui.painter()
+                                .with_clip_rect(r.intersect(outer_clip))
+                                .rect_filled(r, 0.0, t);
+                        }
+                        let mut rt = egui::RichText::new(&text);
+                        if matches!(
+                            spec,
+                            ColumnSpec::Column(Column::EventName | Column::ErrorCode)
+                        ) && let Some(c) = pal.outcome_text(o)
+                        {
+                            rt = rt.color(c);
+                        }
+                        ui.add(egui::Label::new(rt).truncate().selectable(false));
+                    });
+                    resp.context_menu(|ui| pivot_menu(ui, spec.name(), &text, actions));
+                }
+                let resp = row.response();
+                if resp.clicked() {
+                    let m = resp.ctx.input(|i| i.modifiers);
+                    actions.push(Action::ClickRow {
+                        pos,
+                        ctrl: m.command,
+                        shift: m.shift,
+                    });
+                }
+                if resp.double_clicked() {
+                    actions.push(Action::ShowDetail);
+                }
+            });
+        });
+}
+
+fn header_cell(ui: &mut egui::Ui, spec: &ColumnSpec, state: &AppState, actions: &mut Vec<Action>) {
+    match spec {
+        ColumnSpec::Column(c) => {
+            let title = if *c == Column::Time {
+                "Time"
+            } else {
+                c.title()
+            };
+            let resp = ui
+                .add(egui::Button::new(egui::RichText::new(title).strong()).frame(false))
+                .on_hover_text(format!(
+                    "{} — click to sort, click again to reverse",
+                    c.name()
+                ));
+            if resp.clicked() {
+                actions.push(Action::SortBy(*c));
+            }
+            if state.sort.column == *c {
+                let arrow = match state.sort.order {
+                    Order::Ascending => "⏶",
+                    Order::Descending => "⏷",
+                };
+                ui.label(egui::RichText::new(arrow).strong());
+            }
+        }
+        ColumnSpec::Path(p) => {
+            ui.label(egui::RichText::new(p).strong().italics())
+                .on_hover_text("JSON path column (not sortable)");
+        }
+    }
+}
+
+/// "Filter to this value", "Exclude this value", "Copy".
+pub fn pivot_menu(ui: &mut egui::Ui, field: &str, value: &str, actions: &mut Vec<Action>) {
+    let shown: String = if value.chars().count() > 48 {
+        format!("{}…", value.chars().take(48).collect::<String>())
+    } else if value.is_empty() {
+        "(empty)".to_owned()
+    } else {
+        value.to_owned()
+    };
+    ui.label(egui::RichText::new(format!("{field} = {shown}")).weak());
+    ui.separator();
+    if ui.button("Filter to this value").clicked() {
+        actions.push(Action::Pivot {
+            field: field.to_owned(),
+            value: value.to_owned(),
+            exclude: false,
+        });
+        ui.close();
+    }
+    if ui.button("Exclude this value").clicked() {
+        actions.push(Action::Pivot {
+            field: field.to_owned(),
+            value: value.to_owned(),
+            exclude: true,
+        });
+        ui.close();
+    }
+    if ui.button("Copy").clicked() {
+        actions.push(Action::Copy(value.to_owned()));
+        ui.close();
+    }
+}
