@@ -101,3 +101,46 @@ fn rows_with_tag_scans_an_unbound_store() {
     // Not bound to `bigger`: found by scanning.
     assert_eq!(case.rows_with_tag(&bigger, "evidence"), vec![2]);
 }
+
+#[test]
+fn annotations_combine_marks_and_integrity() {
+    use trailview::case::{EventAnnotations, IntegrityIndex};
+    let store = store_from_texts(&[("f.json", &[A, B])]);
+    let mut case = Case::new();
+    case.bind(&store);
+    case.set_tag(&store, 1, "evidence", true);
+    case.set_note(&store, 0, "look");
+    let report = trailview::integrity::IntegrityReport::default();
+    let index = IntegrityIndex::new(&store, &report);
+    let ann = EventAnnotations::new(&store, Some(&case), Some(&index));
+    assert_eq!(ann.tags(1), ["evidence"]);
+    assert!(ann.tags(0).is_empty());
+    assert!(ann.has_note(0) && !ann.has_note(1));
+    // The file was not part of any check.
+    assert_eq!(ann.integrity(0), "");
+    let none = EventAnnotations::new(&store, None, None);
+    assert!(none.tags(1).is_empty() && !none.is_starred(1));
+}
+
+#[test]
+fn queries_filter_on_tags_notes_and_stars() {
+    use trailview::case::EventAnnotations;
+    let store = store_from_texts(&[("f.json", &[A, B]), ("g.json", &[NO_ID, NO_ID2])]);
+    let mut case = Case::new();
+    case.bind(&store);
+    case.set_tag(&store, 1, "evidence", true);
+    case.set_tag(&store, 2, "evidence", true);
+    case.set_note(&store, 2, "why");
+    case.set_starred(&store, 3, true);
+    let ann = EventAnnotations::new(&store, Some(&case), None);
+    let rows = store.all_rows();
+    let run = |q: &str| {
+        trailview::query::parse(q)
+            .expect("query")
+            .select_with(&store, &rows, &ann)
+    };
+    assert_eq!(run("tag:evidence"), vec![1, 2]);
+    assert_eq!(run("has:note"), vec![2]);
+    assert_eq!(run("is:starred"), vec![3]);
+    assert_eq!(run("tag:evidence and not has:note"), vec![1]);
+}

@@ -39,7 +39,12 @@ fn gz(data: &[u8]) -> Vec<u8> {
 }
 
 fn gunzip(data: &[u8]) -> Vec<u8> {
-    integrity::hashing::uncompress(data.to_vec()).expect("gunzip")
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(data)
+        .read_to_end(&mut out)
+        .expect("gunzip");
+    out
 }
 
 fn sha(data: &[u8]) -> String {
@@ -250,6 +255,17 @@ fn one_changed_byte_in_a_log_file_is_modified() {
     assert!(problems(&r).contains(&format!("MODIFIED: {}", victim.display())));
     // The digests themselves are untouched.
     assert_eq!(r.summary.digests_valid, HOURS);
+    // Events read from the modified file are marked as such.
+    let mut store = trailview::store::Store::new();
+    for (i, p) in [victim, &t.logs[1][1]].into_iter().enumerate() {
+        let mut b = trailview::store::batch::BatchBuilder::new(p.clone());
+        let _ = b.push_raw(&format!(r#"{{"eventID":"e{i}","eventName":"X"}}"#), 0);
+        store.append(b.finish());
+    }
+    let index = trailview::case::IntegrityIndex::new(&store, &r);
+    let ann = trailview::case::EventAnnotations::new(&store, None, Some(&index));
+    assert_eq!(ann.integrity(0), "modified");
+    assert_eq!(ann.integrity(1), "valid");
 }
 
 #[test]
@@ -531,4 +547,77 @@ fn every_real_digest_in_the_corpus_parses() {
         r.summary.missing > 0,
         "the corpus holds no listed log files"
     );
+}
+
+#[test]
+fn a_restarted_chain_is_a_note_not_a_break() {
+    let t = Trail::build();
+    let last = HOURS - 1;
+    t.rewrite_digest(last, |v| {
+        for k in [
+            "previousDigestS3Bucket",
+            "previousDigestS3Object",
+            "previousDigestHashValue",
+            "previousDigestHashAlgorithm",
+            "previousDigestSignature",
+        ] {
+            v[k] = Value::Null;
+        }
+    });
+    let r = t.verify();
+    assert!(r.all_valid(), "{}", problems(&r));
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("a new chain starts here"))
+    );
+    // The digest before the restart has no successor carrying its signature.
+    let prev = r
+        .digests
+        .iter()
+        .find(|d| d.path == t.digests[last - 1])
+        .expect("digest");
+    assert_eq!(prev.signature, SignatureStatus::NotAvailableOffline);
+}
+
+#[test]
+fn an_organization_segment_on_disk_still_matches() {
+    let t = Trail::build();
+    let aws_logs = t.root().join("bucket-copy/AWSLogs");
+    let org = aws_logs.join("o-exampleorg1");
+    std::fs::create_dir_all(&org).expect("mkdir");
+    std::fs::rename(aws_logs.join(ACCT), org.join(ACCT)).expect("move");
+    let r = t.verify();
+    assert!(r.all_valid(), "{}", problems(&r));
+    assert_eq!(r.summary.logs_valid, 6);
+    assert!(
+        r.logs
+            .iter()
+            .all(|l| l.matched_by == Some(MatchKind::S3Key))
+    );
+    assert_eq!(r.summary.signatures_valid, HOURS - 1);
+}
+
+#[test]
+fn the_loaders_lists_are_reused_and_a_corrupt_log_is_modified_not_missing() {
+    let t = Trail::build();
+    // Make one listed log unreadable as CloudTrail: the loader reports a
+    // problem and keeps no events from it.
+    std::fs::write(&t.logs[0][0], gz(b"{\"Records\":[ not json")).expect("write");
+    let mut store = trailview::store::Store::new();
+    let load = trailview::ingest::load_paths(
+        &[t.root()],
+        &trailview::ingest::LoadOptions::default(),
+        &mut store,
+    );
+    assert_eq!(load.digests.len(), HOURS, "{:?}", load.problems);
+    let r = integrity::verify_loaded(&load, None).expect("digests were loaded");
+    assert_eq!(r.summary.digests_total, HOURS);
+    assert_eq!(r.summary.missing, 0, "{}", problems(&r));
+    assert_eq!(r.status_of_file(&t.logs[0][0]), FileStatus::Modified);
+    assert_eq!(r.summary.logs_valid, 5);
+    let index = trailview::case::IntegrityIndex::new(&store, &r);
+    let ann = trailview::case::EventAnnotations::new(&store, None, Some(&index));
+    assert!(!store.is_empty());
+    assert!((0..store.len() as u32).all(|i| ann.integrity(i) == "valid"));
 }

@@ -5,6 +5,7 @@
 //! Stored as a `*.trailview` file ([`file`]); marks are in [`marks`], tag
 //! definitions in [`tags`].
 
+pub mod annotate;
 pub mod file;
 pub mod marks;
 pub mod tags;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::model::{ColumnSpec, EventIdx};
 use crate::store::Store;
 use crate::store::sort::Order;
+pub use annotate::{EventAnnotations, IntegrityIndex};
 pub use file::{CaseError, CaseFile, EventRecord, SortState, autosave_path};
 pub use marks::{EventKey, EventMarks, Marks};
 pub use tags::{TagDef, default_tags};

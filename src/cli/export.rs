@@ -70,7 +70,7 @@ pub fn run(args: &ExportArgs) -> Result<(), CliError> {
         (None, ExportFormat::Csv) => export::default_columns(),
         (None, _) => Vec::new(),
     };
-    let (store, _report) = args.input.load()?;
+    let (store, report) = args.input.load()?;
     let mut rows = select(&store, query.as_ref());
     let order = if args.desc {
         Order::Descending
@@ -104,7 +104,7 @@ pub fn run(args: &ExportArgs) -> Result<(), CliError> {
             columns: &columns,
             rows: &rows,
             store: &store,
-            integrity: None,
+            integrity: crate::integrity::verify_loaded(&report, None).as_ref(),
             case: None,
         })
         .map_err(|e| CliError::failure(format!("export written, but not its manifest: {e}")))?;

@@ -41,6 +41,8 @@ pub enum Command {
     /// Load, filter and sort events and write them as JSON (original
     /// bytes), NDJSON or CSV, with an evidence manifest.
     Export(export::ExportArgs),
+    /// Validate CloudTrail digest chains, signatures and log files offline.
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs a subcommand. Exit status 0 on success, 2 on bad arguments.
@@ -49,6 +51,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Stats(args) => stats::run(&args),
         Command::List(args) => list::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Verify(args) => return verify::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

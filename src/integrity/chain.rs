@@ -52,6 +52,7 @@ pub fn check(digests: &[Digest], keys: Option<&PublicKeys>) -> ChainOutcome {
     let index = LocalIndex::new(paths.iter());
     let by_path: HashMap<&PathBuf, usize> = paths.iter().enumerate().map(|(i, p)| (p, i)).collect();
     let chains: Vec<String> = digests.iter().map(chain_id).collect();
+    let oldest = oldest_end_per_chain(digests, &chains);
     let mut problems: Vec<Vec<String>> = vec![Vec::new(); digests.len()];
     // successor[j] = the digest that names j as its previous digest.
     let mut successor: Vec<Option<usize>> = vec![None; digests.len()];
@@ -75,7 +76,7 @@ pub fn check(digests: &[Digest], keys: Option<&PublicKeys>) -> ChainOutcome {
             .filter_map(|p| by_path.get(p).copied())
             .collect();
         if candidates.is_empty() {
-            if is_oldest_in_chain(digests, &chains, i) {
+            if is_oldest_in_chain(digests, &chains, &oldest, i) {
                 out.notes.push(format!(
                     "{}: the chain continues before the loaded digests (previous digest {prev_key} is not loaded)",
                     d.path.display()
@@ -145,7 +146,7 @@ pub fn check(digests: &[Digest], keys: Option<&PublicKeys>) -> ChainOutcome {
             });
         }
     }
-    note_restarts(digests, &chains, &mut out.notes);
+    note_restarts(digests, &chains, &oldest, &mut out.notes);
 
     for (j, d) in digests.iter().enumerate() {
         let signature = match (keys, successor[j]) {
@@ -226,21 +227,41 @@ fn location_problem(d: &Digest) -> Option<String> {
     })
 }
 
-fn is_oldest_in_chain(digests: &[Digest], chains: &[String], i: usize) -> bool {
-    let Some(end) = digests[i].end_ms else {
-        return true;
-    };
-    !digests
-        .iter()
-        .zip(chains)
-        .any(|(d, c)| *c == chains[i] && d.end_ms.is_some_and(|e| e < end))
+/// The earliest `digestEndTime` of each chain.
+fn oldest_end_per_chain<'a>(digests: &[Digest], chains: &'a [String]) -> HashMap<&'a str, i64> {
+    let mut oldest: HashMap<&str, i64> = HashMap::new();
+    for (d, c) in digests.iter().zip(chains) {
+        if let Some(end) = d.end_ms {
+            let slot = oldest.entry(c.as_str()).or_insert(end);
+            *slot = (*slot).min(end);
+        }
+    }
+    oldest
+}
+
+/// True when no digest of the same chain ended earlier than digest `i`.
+fn is_oldest_in_chain(
+    digests: &[Digest],
+    chains: &[String],
+    oldest: &HashMap<&str, i64>,
+    i: usize,
+) -> bool {
+    match (digests[i].end_ms, oldest.get(chains[i].as_str())) {
+        (Some(end), Some(&min)) => end <= min,
+        _ => true,
+    }
 }
 
 /// A starting digest that is not the oldest in its chain means validation
 /// or logging was off for a while: normal, but worth saying.
-fn note_restarts(digests: &[Digest], chains: &[String], notes: &mut Vec<String>) {
+fn note_restarts(
+    digests: &[Digest],
+    chains: &[String],
+    oldest: &HashMap<&str, i64>,
+    notes: &mut Vec<String>,
+) {
     for (i, d) in digests.iter().enumerate() {
-        if d.is_start() && !is_oldest_in_chain(digests, chains, i) {
+        if d.is_start() && !is_oldest_in_chain(digests, chains, oldest, i) {
             notes.push(format!(
                 "{}: a new chain starts here (validation or logging was restarted)",
                 d.path.display()

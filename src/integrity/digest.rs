@@ -9,6 +9,10 @@ use serde_json::Value;
 use super::hashing::{self, HashError};
 use crate::timefmt::parse_millis;
 
+/// Digests list one hour of log files: even a very busy trail stays far
+/// below this. Larger "digests" are refused rather than read into memory.
+pub const MAX_DIGEST_BYTES: u64 = 256 << 20;
+
 /// One `logFiles[]` entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogFileEntry {
@@ -77,7 +81,8 @@ impl Digest {
 
     /// Reads and parses a digest file (gzip or not).
     pub fn read(path: &Path) -> Result<Digest, DigestError> {
-        let content = hashing::read_uncompressed(path).map_err(DigestError::Read)?;
+        let content =
+            hashing::read_uncompressed(path, MAX_DIGEST_BYTES).map_err(DigestError::Read)?;
         Digest::parse(path, &content)
     }
 

@@ -15,6 +15,31 @@ pub struct InputFiles {
     pub logs: Vec<PathBuf>,
 }
 
+impl From<&crate::ingest::LoadReport> for InputFiles {
+    /// The digests and log files the loader found (no second walk). Files
+    /// the loader could not read are kept as log files too: a corrupted log
+    /// file must show as modified, not as missing.
+    fn from(report: &crate::ingest::LoadReport) -> InputFiles {
+        let mut logs = report.log_files.clone();
+        let known: std::collections::HashSet<&PathBuf> =
+            report.log_files.iter().chain(&report.digests).collect();
+        let mut extra: Vec<PathBuf> = report
+            .problems
+            .iter()
+            .map(|p| &p.path)
+            .filter(|p| !known.contains(p) && p.is_file())
+            .cloned()
+            .collect();
+        extra.sort();
+        extra.dedup();
+        logs.extend(extra);
+        InputFiles {
+            digests: report.digests.clone(),
+            logs,
+        }
+    }
+}
+
 /// Walks files and folders (recursively, in name order) and sorts the files
 /// into digests and log files. Hidden entries (`.name`) are skipped.
 /// Unreadable folders are reported in the error list; the rest goes on.

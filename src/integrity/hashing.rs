@@ -69,20 +69,43 @@ pub fn sha256_uncompressed_bytes(bytes: &[u8]) -> Result<String, HashError> {
     Ok(hex::encode(hasher.finalize()))
 }
 
-/// The uncompressed content of a file (gzip or not).
-pub fn read_uncompressed(path: &Path) -> Result<Vec<u8>, HashError> {
+/// The uncompressed content of a file (gzip or not), refusing more than
+/// `limit` bytes (decompression bombs).
+pub fn read_uncompressed(path: &Path, limit: u64) -> Result<Vec<u8>, HashError> {
     let bytes = std::fs::read(path).map_err(HashError::Io)?;
-    uncompress(bytes)
-}
-
-/// Uncompresses gzip bytes (all members); other bytes are returned as is.
-pub fn uncompress(bytes: Vec<u8>) -> Result<Vec<u8>, HashError> {
     if !is_gzip(&bytes) {
         return Ok(bytes);
     }
-    let mut out = Vec::with_capacity(bytes.len() * 8);
-    gunzip_into(&bytes, &mut out)?;
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(8).min(1 << 24));
+    let mut sink = LimitedSink {
+        out: &mut out,
+        limit,
+    };
+    gunzip_into(&bytes, &mut sink)?;
     Ok(out)
+}
+
+/// A writer that fails past a size limit.
+struct LimitedSink<'a> {
+    out: &'a mut Vec<u8>,
+    limit: u64,
+}
+
+impl io::Write for LimitedSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if (self.out.len() + buf.len()) as u64 > self.limit {
+            return Err(io::Error::other(format!(
+                "more than {} bytes uncompressed",
+                self.limit
+            )));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Streams every gzip member of `bytes` into `sink`. Anything after the
@@ -160,6 +183,11 @@ mod tests {
         junk.extend_from_slice(b"garbage");
         let err = sha256_uncompressed_bytes(&junk).expect_err("trailing bytes");
         assert!(err.to_string().contains("unexpected data"), "{err}");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let big = dir.path().join("big.json.gz");
+        std::fs::write(&big, gz(&vec![b' '; 10_000])).expect("write");
+        assert!(read_uncompressed(&big, 1000).is_err());
+        assert_eq!(read_uncompressed(&big, 10_000).expect("fits").len(), 10_000);
         let mut cut = gz(b"hello world, long enough to be cut");
         cut.truncate(cut.len() - 6);
         assert!(matches!(

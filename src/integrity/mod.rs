@@ -66,6 +66,18 @@ pub fn verify(
     Ok(report)
 }
 
+/// Checks what a load found, without walking again. `None` when the load
+/// found no digest (there is nothing to check against).
+pub fn verify_loaded(
+    report: &crate::ingest::LoadReport,
+    keys: Option<&PublicKeys>,
+) -> Option<IntegrityReport> {
+    if report.digests.is_empty() {
+        return None;
+    }
+    Some(verify_files(&InputFiles::from(report), keys))
+}
+
 /// Checks already-sorted files (e.g. the loader's digest and log lists).
 pub fn verify_files(input: &InputFiles, keys: Option<&PublicKeys>) -> IntegrityReport {
     let mut digests = Vec::new();

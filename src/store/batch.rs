@@ -3,10 +3,9 @@
 //! dictionaries so that merging into the store costs one global lookup per
 //! distinct value, not per event.
 
-use std::hash::Hasher;
 use std::path::PathBuf;
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHashMap;
 
 use crate::identity;
 use crate::ingest::record::{RecordError, RecordFields, parse_record};
@@ -118,7 +117,6 @@ pub struct Batch {
     pub console: Vec<u8>,
     pub event_id: Vec<EventIdText>,
     pub raw_loc: Vec<RawLoc>,
-    pub raw_hash: Vec<u64>,
     pub record_index: Vec<u32>,
     pub blocks: Vec<Block>,
     pub problems: Vec<RecordProblem>,
@@ -233,9 +231,6 @@ impl BatchBuilder {
         b.mfa.push(id.mfa as u8);
         b.console.push(id.console as u8);
         b.event_id.push(EventIdText::parse(f.event_id.as_str()));
-        let mut h = FxHasher::default();
-        h.write(raw.as_bytes());
-        b.raw_hash.push(h.finish());
         b.raw_loc.push(self.writer.push(raw.as_bytes()));
         b.record_index.push(index);
     }

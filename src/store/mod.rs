@@ -17,7 +17,7 @@ pub mod sort;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
 
 use crate::model::{Column, Credential, EventIdx, Flag};
 use crate::timefmt::{self, NO_TIME};
@@ -104,8 +104,9 @@ pub struct Store {
     raw: RawStore,
     file_of: Vec<u32>,
     record_index: Vec<u32>,
-    /// Hash of the raw bytes of every event with an eventID → first event.
-    seen: FxHashMap<u64, EventIdx>,
+    /// Every kept event with an eventID, keyed by that ID (the set holds
+    /// only event indices; the IDs are read from `id_kind`/`id_value`).
+    seen: HashTable<EventIdx>,
     duplicates: usize,
 }
 
@@ -162,15 +163,23 @@ impl Store {
                 block: batch.raw_loc[i].block + first_block,
                 ..batch.raw_loc[i]
             };
-            let has_id = batch.event_id[i] != EventIdText::None;
-            if has_id && self.is_duplicate(batch.raw_hash[i], loc, &batch.event_id[i]) {
-                self.duplicates += 1;
-                out.duplicates += 1;
-                continue;
-            }
+            let (kind, value) = match &batch.event_id[i] {
+                EventIdText::None => (0, 0),
+                EventIdText::Uuid(v) => (1, *v),
+                EventIdText::Other(s) => (2, u128::from(self.other_ids.intern(s))),
+            };
             let idx = self.time.len() as EventIdx;
-            if has_id {
-                self.seen.entry(batch.raw_hash[i]).or_insert(idx);
+            if kind != 0 {
+                let hash = id_hash(kind, value);
+                if self.is_duplicate(hash, kind, value, loc) {
+                    self.duplicates += 1;
+                    out.duplicates += 1;
+                    continue;
+                }
+                let (kinds, values) = (&self.id_kind, &self.id_value);
+                self.seen.insert_unique(hash, idx, |&j| {
+                    id_hash(kinds[j as usize], values[j as usize])
+                });
             }
             for (slot, map) in maps.iter().enumerate() {
                 let local = batch.strs[slot][i];
@@ -186,11 +195,6 @@ impl Store {
             self.read_only.push(batch.read_only[i]);
             self.mfa.push(batch.mfa[i]);
             self.console.push(batch.console[i]);
-            let (kind, value) = match &batch.event_id[i] {
-                EventIdText::None => (0, 0),
-                EventIdText::Uuid(v) => (1, *v),
-                EventIdText::Other(s) => (2, u128::from(self.other_ids.intern(s))),
-            };
             self.id_kind.push(kind);
             self.id_value.push(value);
             self.raw_loc.push(loc);
@@ -201,23 +205,20 @@ impl Store {
         out
     }
 
-    /// True when an event with these exact bytes (and so the same eventID)
-    /// is already in the store. Hash hits are confirmed byte for byte.
-    fn is_duplicate(&self, hash: u64, loc: RawLoc, id: &EventIdText) -> bool {
-        let Some(&existing) = self.seen.get(&hash) else {
-            return false;
-        };
-        let same_id = match id {
-            EventIdText::None => false,
-            EventIdText::Uuid(v) => {
-                self.id_kind[existing as usize] == 1 && self.id_value[existing as usize] == *v
-            }
-            EventIdText::Other(s) => {
-                self.id_kind[existing as usize] == 2
-                    && self.other_ids.get(self.id_value[existing as usize] as u32) == s
-            }
-        };
-        same_id && self.raw.get(self.raw_loc[existing as usize]) == self.raw.get(loc)
+    /// True when an event with this eventID and these exact bytes is
+    /// already in the store (same ID, then a byte-for-byte comparison).
+    fn is_duplicate(&self, hash: u64, kind: u8, value: u128, loc: RawLoc) -> bool {
+        let mut new_bytes: Option<Vec<u8>> = None;
+        self.seen
+            .find(hash, |&j| {
+                let j = j as usize;
+                if self.id_kind[j] != kind || self.id_value[j] != value {
+                    return false;
+                }
+                let new = new_bytes.get_or_insert_with(|| self.raw.get(loc));
+                self.raw.get(self.raw_loc[j]) == *new
+            })
+            .is_some()
     }
 
     /// Event time in epoch milliseconds, or [`NO_TIME`].
@@ -364,11 +365,17 @@ impl Store {
             events: n,
             columns,
             dictionaries: dicts,
-            dedupe_index: self.seen.capacity() * 16,
+            dedupe_index: self.seen.capacity() * 5,
             raw_compressed,
             raw_uncompressed,
         }
     }
+}
+
+/// The hash of an event ID as stored (`id_kind`, `id_value`).
+fn id_hash(kind: u8, value: u128) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one((kind, value))
 }
 
 /// See [`Store::memory_report`].

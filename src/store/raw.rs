@@ -2,12 +2,19 @@
 //! consecutive events. Any event's exact JSON text can be read back; whole
 //! blocks can be scanned in parallel for full-text search and export.
 
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
 /// Uncompressed size a block is filled to before it is compressed.
 pub const BLOCK_TARGET: usize = 256 * 1024;
 /// zstd level: 1 is the best trade of speed for size on CloudTrail JSON.
 const LEVEL: i32 = 1;
+
+thread_local! {
+    /// This thread's zstd context and output scratch buffer.
+    static COMPRESSOR: RefCell<(Option<zstd::bulk::Compressor<'static>>, Vec<u8>)> =
+        const { RefCell::new((None, Vec::new())) };
+}
 
 /// Where one event's bytes are: block number, offset and length inside the
 /// uncompressed block.
@@ -26,11 +33,26 @@ pub struct Block {
 }
 
 impl Block {
-    /// Compresses `bytes` into a block.
+    /// Compresses `bytes` into a block, with this thread's reusable zstd
+    /// context (building one per block costs more than compressing it).
     pub fn compress(bytes: &[u8]) -> Block {
-        let compressed = zstd::bulk::compress(bytes, LEVEL)
-            .unwrap_or_else(|_| bytes.to_vec())
-            .into_boxed_slice();
+        // Compress into a reused scratch buffer sized for the worst case,
+        // then keep an exact-size copy: long-lived blocks carry no slack, and
+        // no large buffer is shrunk in place (which fragments the heap).
+        let compressed = COMPRESSOR
+            .with(|cell| {
+                let mut slot = cell.borrow_mut();
+                let (compressor, scratch) = &mut *slot;
+                if compressor.is_none() {
+                    *compressor = zstd::bulk::Compressor::new(LEVEL).ok();
+                }
+                let c = compressor.as_mut()?;
+                scratch.clear();
+                scratch.reserve(zstd::zstd_safe::compress_bound(bytes.len()));
+                c.compress_to_buffer(bytes, scratch).ok()?;
+                Some(Box::<[u8]>::from(scratch.as_slice()))
+            })
+            .unwrap_or_else(|| Box::from(bytes));
         Block {
             compressed,
             raw_len: bytes.len() as u32,
