@@ -173,7 +173,9 @@ impl TrailviewApp {
             self.refresh_view();
         }
         self.update_title(&ctx);
-        if !self.is_idle() {
+        if self.load.is_some() || !self.queued.is_empty() {
+            ctx.request_repaint_after(Duration::from_millis(10));
+        } else if !self.is_idle() {
             ctx.request_repaint_after(Duration::from_millis(30));
         }
         let ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -386,10 +388,11 @@ impl TrailviewApp {
     }
 
     fn poll_load(&mut self) {
-        let budget = Instant::now() + Duration::from_millis(6);
         let mut finished = false;
         if let Some(job) = &self.load {
-            while Instant::now() < budget {
+            // Moving messages off the channel is cheap: take them all, so the
+            // loader never waits for the UI.
+            loop {
                 match job.receiver().try_recv() {
                     Ok(LoadMessage::Batch(b)) => {
                         self.state.report.report.record_batch(&b);
@@ -406,6 +409,7 @@ impl TrailviewApp {
                 }
             }
         }
+        let budget = Instant::now() + Duration::from_millis(12);
         if !self.queued.is_empty()
             && let Ok(mut store) = self.state.store.try_write()
         {
@@ -417,12 +421,17 @@ impl TrailviewApp {
                 }
             }
             drop(store);
-            if self.last_view.elapsed() > Duration::from_millis(400) || self.state.rows.is_empty() {
+            // Refresh the view now and then while loading, never stacking
+            // jobs (a running job holds the store's read lock).
+            let due = self.last_view.elapsed() > Duration::from_millis(1000);
+            if self.state.rows.is_empty() || (due && !self.jobs.busy()) {
                 self.state.view_dirty = true;
             }
         }
         if finished && self.queued.is_empty() {
             if let Some(job) = self.load.take() {
+                // Frame statistics after a load describe browsing, not loading.
+                self.stats.window.clear();
                 let secs = job.started.elapsed().as_secs_f64();
                 self.state.report.last_load_secs = Some(secs);
                 self.state.report.report.cancelled = job.is_cancelled();
@@ -435,7 +444,10 @@ impl TrailviewApp {
                     fmt::duration(secs)
                 );
                 if problems > 0 {
-                    text.push_str(&format!(" — {problems} problems (see Load report)"));
+                    text.push_str(&format!(
+                        " — {problems} problem{} (see Load report)",
+                        if problems == 1 { "" } else { "s" }
+                    ));
                 }
                 if job.is_cancelled() {
                     text.push_str(" — cancelled");

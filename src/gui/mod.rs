@@ -34,6 +34,9 @@ use std::path::PathBuf;
 
 pub use app::TrailviewApp;
 
+/// The window icon.
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icon-256.png");
+
 /// Opens the main window, loading `paths` at start.
 pub fn run(paths: Vec<PathBuf>) -> Result<(), String> {
     let viewport = egui::ViewportBuilder::default()
@@ -42,6 +45,13 @@ pub fn run(paths: Vec<PathBuf>) -> Result<(), String> {
         .with_inner_size([1280.0, 800.0])
         .with_min_inner_size([800.0, 500.0])
         .with_drag_and_drop(true);
+    let viewport = match eframe::icon_data::from_png_bytes(ICON_PNG) {
+        Ok(icon) => viewport.with_icon(icon),
+        Err(e) => {
+            log::warn!("window icon not usable: {e}");
+            viewport
+        }
+    };
     let options = eframe::NativeOptions {
         viewport,
         renderer: renderer_from_env(),
