@@ -104,6 +104,15 @@ pub struct TrailviewApp {
     applied_theme: Option<ThemeChoice>,
 }
 
+/// Batches taken off the loader's channel but not yet in the store.
+const MAX_QUEUED_BATCHES: usize = 16;
+/// UI-thread time per frame spent appending batches while loading.
+const APPEND_BUDGET: Duration = Duration::from_millis(25);
+/// How often the table, facets and timelines catch up while loading. Each
+/// refresh holds the store's read lock and competes with the loader for the
+/// cores, so it is rare.
+const LOADING_REFRESH: Duration = Duration::from_millis(2500);
+
 impl TrailviewApp {
     pub fn new(settings: Settings, picker: Box<dyn Picker>) -> TrailviewApp {
         TrailviewApp {
@@ -390,9 +399,11 @@ impl TrailviewApp {
     fn poll_load(&mut self) {
         let mut finished = false;
         if let Some(job) = &self.load {
-            // Moving messages off the channel is cheap: take them all, so the
-            // loader never waits for the UI.
-            loop {
+            // Take messages while few batches wait for the store; beyond
+            // that the loader's bounded channel makes it wait, so a UI that
+            // appends slower than workers read never piles batches up in
+            // memory.
+            while self.queued.len() < MAX_QUEUED_BATCHES {
                 match job.receiver().try_recv() {
                     Ok(LoadMessage::Batch(b)) => {
                         self.state.report.report.record_batch(&b);
@@ -409,7 +420,7 @@ impl TrailviewApp {
                 }
             }
         }
-        let budget = Instant::now() + Duration::from_millis(12);
+        let budget = Instant::now() + APPEND_BUDGET;
         if !self.queued.is_empty()
             && let Ok(mut store) = self.state.store.try_write()
         {
@@ -423,7 +434,7 @@ impl TrailviewApp {
             drop(store);
             // Refresh the view now and then while loading, never stacking
             // jobs (a running job holds the store's read lock).
-            let due = self.last_view.elapsed() > Duration::from_millis(1000);
+            let due = self.last_view.elapsed() > LOADING_REFRESH;
             if self.state.rows.is_empty() || (due && !self.jobs.busy()) {
                 self.state.view_dirty = true;
             }
