@@ -72,11 +72,7 @@ pub fn run(args: &ExportArgs) -> Result<(), CliError> {
     };
     let (store, report) = args.input.load()?;
     let mut rows = select(&store, query.as_ref());
-    let order = if args.desc {
-        Order::Descending
-    } else {
-        Order::Ascending
-    };
+    let order = Order::descending_if(args.desc);
     store.sort_rows(&mut rows, sort, order);
     let req = ExportRequest {
         rows: &rows,

@@ -112,12 +112,7 @@ pub fn run(args: &ListArgs) -> Result<(), CliError> {
     let (store, _report) = args.input.load()?;
     check_paths_exist(&store, &columns)?;
     let mut rows = select(&store, query.as_ref());
-    let order = if args.desc {
-        Order::Descending
-    } else {
-        Order::Ascending
-    };
-    store.sort_rows(&mut rows, sort, order);
+    store.sort_rows(&mut rows, sort, Order::descending_if(args.desc));
     if let Some(n) = args.limit {
         rows.truncate(n);
     }

@@ -15,6 +15,17 @@ pub enum Order {
     Descending,
 }
 
+impl Order {
+    /// Descending when `desc` is set (a `--desc` flag), else ascending.
+    pub fn descending_if(desc: bool) -> Order {
+        if desc {
+            Order::Descending
+        } else {
+            Order::Ascending
+        }
+    }
+}
+
 impl Store {
     /// Sorts `rows` by `col`. Equal keys keep chronological order (events
     /// without a time last), then load order, in both directions.

@@ -95,15 +95,7 @@ impl Rng {
         let b = self.next_u64();
         let v = (u128::from(a) << 64 | u128::from(b)) & !(0xF000u128 << 64) | (0x4000u128 << 64);
         let v = v & !(0xC000u128 << 48) | (0x8000u128 << 48);
-        let h = format!("{v:032x}");
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
+        crate::store::batch::format_uuid(v)
     }
 
     /// Shuffles in place (Fisher-Yates).
