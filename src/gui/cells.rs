@@ -18,25 +18,12 @@ pub fn cell_text(store: &Store, idx: EventIdx, spec: &ColumnSpec, local_time: bo
 }
 
 /// The value at a dotted path (`requestParameters.bucketName`) as text;
-/// array elements by number (`resources.0.ARN`).
+/// array elements by number (`resources.0.ARN`). Same rules as
+/// `trailview list --columns`.
 pub fn path_value(json: &serde_json::Value, path: &str) -> String {
-    let mut cur = json;
-    for part in path.split('.') {
-        let next = match cur {
-            serde_json::Value::Object(m) => m.get(part),
-            serde_json::Value::Array(a) => part.parse::<usize>().ok().and_then(|n| a.get(n)),
-            _ => None,
-        };
-        match next {
-            Some(v) => cur = v,
-            None => return String::new(),
-        }
-    }
-    match cur {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    }
+    crate::store::path::lookup(json, path)
+        .map(crate::store::path::value_text)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
