@@ -70,6 +70,15 @@ pub fn walk(paths: &[PathBuf]) -> Vec<Entry> {
     out
 }
 
+/// The entry reporting a folder that could not be listed.
+fn unlistable(dir: &Path, e: &std::io::Error) -> Entry {
+    Entry {
+        path: dir.to_path_buf(),
+        size: 0,
+        role: Role::Unreadable(format!("cannot list folder: {}", io_reason(e))),
+    }
+}
+
 fn walk_dir(dir: &Path, out: &mut Vec<Entry>, seen_dirs: &mut HashSet<PathBuf>) {
     // Symbolic links may loop back; visit each real folder once.
     let real = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
@@ -79,11 +88,7 @@ fn walk_dir(dir: &Path, out: &mut Vec<Entry>, seen_dirs: &mut HashSet<PathBuf>) 
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            out.push(Entry {
-                path: dir.to_path_buf(),
-                size: 0,
-                role: Role::Unreadable(format!("cannot list folder: {}", io_reason(&e))),
-            });
+            out.push(unlistable(dir, &e));
             return;
         }
     };
@@ -91,11 +96,7 @@ fn walk_dir(dir: &Path, out: &mut Vec<Entry>, seen_dirs: &mut HashSet<PathBuf>) 
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                out.push(Entry {
-                    path: dir.to_path_buf(),
-                    size: 0,
-                    role: Role::Unreadable(format!("cannot list folder: {}", io_reason(&e))),
-                });
+                out.push(unlistable(dir, &e));
                 continue;
             }
         };
