@@ -281,20 +281,67 @@ impl FileKind {
     }
 }
 
-/// A table or export column: a store column, or any JSON path into the
-/// event (`requestParameters.bucketName`).
+/// A column that is not in the event but about it: what the analyst put on
+/// it (tags, note, star) and the integrity status of its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mark {
+    Tags,
+    Note,
+    Starred,
+    Integrity,
+}
+
+impl Mark {
+    pub const ALL: [Mark; 4] = [Mark::Tags, Mark::Note, Mark::Starred, Mark::Integrity];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mark::Tags => "tags",
+            Mark::Note => "note",
+            Mark::Starred => "starred",
+            Mark::Integrity => "integrity",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Mark::Tags => "Tags",
+            Mark::Note => "Note",
+            Mark::Starred => "★",
+            Mark::Integrity => "Integrity",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Mark> {
+        match name.to_ascii_lowercase().as_str() {
+            "tags" | "tag" => Some(Mark::Tags),
+            "note" | "notes" => Some(Mark::Note),
+            "starred" | "star" => Some(Mark::Starred),
+            "integrity" => Some(Mark::Integrity),
+            _ => None,
+        }
+    }
+}
+
+/// A table or export column: a store column, an annotation of the event
+/// ([`Mark`]), or any JSON path into the event (`requestParameters.bucketName`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ColumnSpec {
     Column(Column),
+    Mark(Mark),
     Path(String),
 }
 
 impl ColumnSpec {
-    /// A known column name or alias, else a JSON path.
+    /// A known column name or alias, an annotation column, else a JSON path.
     pub fn parse(name: &str) -> ColumnSpec {
-        match Column::parse(name.trim()) {
-            Some(c) => ColumnSpec::Column(c),
-            None => ColumnSpec::Path(name.trim().to_owned()),
+        let name = name.trim();
+        if let Some(c) = Column::parse(name) {
+            ColumnSpec::Column(c)
+        } else if let Some(m) = Mark::parse(name) {
+            ColumnSpec::Mark(m)
+        } else {
+            ColumnSpec::Path(name.to_owned())
         }
     }
 
@@ -302,6 +349,7 @@ impl ColumnSpec {
     pub fn name(&self) -> &str {
         match self {
             ColumnSpec::Column(c) => c.name(),
+            ColumnSpec::Mark(m) => m.name(),
             ColumnSpec::Path(p) => p,
         }
     }

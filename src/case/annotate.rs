@@ -71,6 +71,10 @@ impl<'a> EventAnnotations<'a> {
         self.case.is_some_and(|c| c.is_starred(idx))
     }
 
+    pub fn note(&self, idx: EventIdx) -> &'a str {
+        self.case.and_then(|c| c.note(idx)).unwrap_or("")
+    }
+
     /// `valid`, `modified`, `not-covered`, `no-digest`, or empty when the
     /// file's status is unknown or no check ran.
     pub fn integrity(&self, idx: EventIdx) -> &'static str {
@@ -90,6 +94,9 @@ impl crate::query::Annotations for EventAnnotations<'_> {
     }
     fn is_starred(&self, idx: EventIdx) -> bool {
         EventAnnotations::is_starred(self, idx)
+    }
+    fn note(&self, idx: EventIdx) -> &str {
+        EventAnnotations::note(self, idx)
     }
     fn integrity(&self, idx: EventIdx) -> &str {
         EventAnnotations::integrity(self, idx)

@@ -6,9 +6,11 @@ use std::io::{self, BufWriter, Write};
 use clap::{Args, ValueEnum};
 use serde_json::{Map, Value};
 
+use crate::case::{EventAnnotations, IntegrityIndex};
 use crate::cli::common::{CliError, InputArgs, write_error};
 use crate::cli::filter::{FilterArgs, select};
-use crate::model::{Column, ColumnSpec, EventIdx};
+use crate::model::{Column, ColumnSpec, EventIdx, Mark};
+use crate::query::mark_text;
 use crate::store::Store;
 use crate::store::path::{is_known_root, is_well_formed, lookup, value_text};
 use crate::store::sort::Order;
@@ -65,6 +67,9 @@ pub fn parse_columns(names: Option<&[String]>) -> Result<Vec<ColumnSpec>, CliErr
                 ColumnSpec::Path(p) if !is_well_formed(p) => Err(CliError::usage(format!(
                     "unknown column {n:?}: not a column name nor a JSON path"
                 ))),
+                ColumnSpec::Mark(m) if *m != Mark::Integrity => Err(CliError::usage(format!(
+                    "column {n:?} is a case annotation; open the case in the app to see it"
+                ))),
                 _ => Ok(spec),
             }
         })
@@ -109,8 +114,14 @@ pub fn run(args: &ListArgs) -> Result<(), CliError> {
     let columns = parse_columns(args.columns.as_deref())?;
     let sort = parse_sort(args.sort.as_deref())?;
     let query = args.filter.query()?;
-    let (store, _report) = args.input.load()?;
+    let (store, report) = args.input.load()?;
     check_paths_exist(&store, &columns)?;
+    let integrity = columns
+        .contains(&ColumnSpec::Mark(Mark::Integrity))
+        .then(|| crate::integrity::verify_loaded(&report, None))
+        .flatten()
+        .map(|r| IntegrityIndex::new(&store, &r));
+    let ann = EventAnnotations::new(&store, None, integrity.as_ref());
     let mut rows = select(&store, query.as_ref());
     store.sort_rows(&mut rows, sort, Order::descending_if(args.desc));
     if let Some(n) = args.limit {
@@ -118,15 +129,20 @@ pub fn run(args: &ListArgs) -> Result<(), CliError> {
     }
     let mut out = BufWriter::new(io::stdout().lock());
     let written = match args.format {
-        Format::Tsv => write_tsv(&mut out, &store, &rows, &columns),
-        Format::Json => write_json(&mut out, &store, &rows, &columns),
+        Format::Tsv => write_tsv(&mut out, &ann, &rows, &columns),
+        Format::Json => write_json(&mut out, &ann, &rows, &columns),
     };
     written.and_then(|()| out.flush()).map_err(write_error)
 }
 
-/// The cells of one row: text for store columns, the JSON value (or
-/// `None`) for paths.
-fn row_values(store: &Store, idx: EventIdx, columns: &[ColumnSpec]) -> Vec<Option<Value>> {
+/// The cells of one row: text for store columns and annotations, the JSON
+/// value (or `None`) for paths.
+fn row_values(
+    ann: &EventAnnotations<'_>,
+    idx: EventIdx,
+    columns: &[ColumnSpec],
+) -> Vec<Option<Value>> {
+    let store = ann.store;
     let needs_json = columns.iter().any(|c| matches!(c, ColumnSpec::Path(_)));
     let event = if needs_json { store.json(idx) } else { None };
     columns
@@ -136,6 +152,7 @@ fn row_values(store: &Store, idx: EventIdx, columns: &[ColumnSpec]) -> Vec<Optio
                 Some(Value::String(format_rfc3339(store.time(idx))))
             }
             ColumnSpec::Column(c) => Some(Value::String(store.value(*c, idx).into_owned())),
+            ColumnSpec::Mark(m) => Some(Value::String(mark_text(ann, *m, idx))),
             ColumnSpec::Path(p) => event.as_ref().and_then(|v| lookup(v, p)).cloned(),
         })
         .collect()
@@ -158,14 +175,14 @@ pub fn tsv_escape(cell: &str) -> String {
 
 pub fn write_tsv(
     out: &mut impl Write,
-    store: &Store,
+    ann: &EventAnnotations<'_>,
     rows: &[EventIdx],
     columns: &[ColumnSpec],
 ) -> io::Result<()> {
     let header: Vec<String> = columns.iter().map(|c| tsv_escape(c.name())).collect();
     writeln!(out, "{}", header.join("\t"))?;
     for &idx in rows {
-        let cells: Vec<String> = row_values(store, idx, columns)
+        let cells: Vec<String> = row_values(ann, idx, columns)
             .iter()
             .map(|v| tsv_escape(&v.as_ref().map(value_text).unwrap_or_default()))
             .collect();
@@ -176,14 +193,14 @@ pub fn write_tsv(
 
 pub fn write_json(
     out: &mut impl Write,
-    store: &Store,
+    ann: &EventAnnotations<'_>,
     rows: &[EventIdx],
     columns: &[ColumnSpec],
 ) -> io::Result<()> {
     out.write_all(b"[")?;
     for (n, &idx) in rows.iter().enumerate() {
         let mut obj = Map::new();
-        for (spec, v) in columns.iter().zip(row_values(store, idx, columns)) {
+        for (spec, v) in columns.iter().zip(row_values(ann, idx, columns)) {
             obj.insert(spec.name().to_owned(), v.unwrap_or(Value::Null));
         }
         out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
@@ -248,7 +265,13 @@ mod tests {
         let mut rows = s.all_rows();
         s.sort_rows(&mut rows, Column::Time, Order::Ascending);
         let mut tsv = Vec::new();
-        write_tsv(&mut tsv, &s, &rows, &cols).expect("tsv");
+        write_tsv(
+            &mut tsv,
+            &EventAnnotations::new(&s, None, None),
+            &rows,
+            &cols,
+        )
+        .expect("tsv");
         assert_eq!(
             String::from_utf8(tsv).expect("utf8"),
             "eventTime\teventName\trequestParameters.bucketName\n\
@@ -256,13 +279,25 @@ mod tests {
              2024-01-02T00:00:00Z\tB\tx\\ty\n"
         );
         let mut js = Vec::new();
-        write_json(&mut js, &s, &rows, &cols).expect("json");
+        write_json(
+            &mut js,
+            &EventAnnotations::new(&s, None, None),
+            &rows,
+            &cols,
+        )
+        .expect("json");
         let v: Value = serde_json::from_slice(&js).expect("valid json");
         assert_eq!(v[0]["eventName"], "A");
         assert_eq!(v[0]["requestParameters.bucketName"], Value::Null);
         assert_eq!(v[1]["requestParameters.bucketName"], "x\ty");
         let mut empty = Vec::new();
-        write_json(&mut empty, &s, &[], &cols).expect("json");
+        write_json(
+            &mut empty,
+            &EventAnnotations::new(&s, None, None),
+            &[],
+            &cols,
+        )
+        .expect("json");
         assert_eq!(empty, b"[]\n");
     }
 }

@@ -8,6 +8,7 @@ use super::Progress;
 use super::fetch::for_each_raw;
 use crate::model::{Column, ColumnSpec, EventIdx};
 use crate::query::json_field::{cell_text, lookup_raw, split_path};
+use crate::query::{Annotations, mark_text};
 use crate::store::Store;
 use crate::timefmt;
 
@@ -17,6 +18,7 @@ pub fn write(
     columns: &[ColumnSpec],
     out: &mut impl Write,
     progress: &Progress,
+    ann: &dyn Annotations,
 ) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -26,7 +28,7 @@ pub fn write(
         .iter()
         .map(|c| match c {
             ColumnSpec::Path(p) => split_path(p),
-            ColumnSpec::Column(_) => None,
+            ColumnSpec::Column(_) | ColumnSpec::Mark(_) => None,
         })
         .collect();
     let mut row_cells = |idx: EventIdx, raw: &[u8]| -> io::Result<()> {
@@ -35,6 +37,7 @@ pub fn write(
             let text = match spec {
                 ColumnSpec::Column(Column::Time) => timefmt::format_rfc3339(store.time(idx)),
                 ColumnSpec::Column(c) => store.value(*c, idx).into_owned(),
+                ColumnSpec::Mark(m) => mark_text(ann, *m, idx),
                 ColumnSpec::Path(_) => match path {
                     Some(segs) => {
                         let values = lookup_raw(raw, segs);

@@ -22,6 +22,7 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::model::{Column, ColumnSpec, EventIdx};
+use crate::query::{Annotations, NoAnnotations};
 use crate::store::Store;
 use atomic::{AtomicFile, check_outside_inputs};
 
@@ -214,6 +215,17 @@ pub fn export_with_progress(
     req: &ExportRequest<'_>,
     progress: &Progress,
 ) -> Result<ExportSummary, ExportError> {
+    export_annotated(store, req, progress, &NoAnnotations)
+}
+
+/// Like [`export_with_progress`]; CSV annotation columns (`tags`, `note`,
+/// `starred`, `integrity`) are read from `ann`.
+pub fn export_annotated(
+    store: &Store,
+    req: &ExportRequest<'_>,
+    progress: &Progress,
+    ann: &dyn Annotations,
+) -> Result<ExportSummary, ExportError> {
     check_outside_inputs(&req.out, &req.protected_inputs)?;
     let valid;
     let rows: &[EventIdx] = if req.rows.iter().all(|&i| (i as usize) < store.len()) {
@@ -237,7 +249,7 @@ pub fn export_with_progress(
             } else {
                 req.columns.clone()
             };
-            csv::write(store, rows, &columns, &mut file, progress)
+            csv::write(store, rows, &columns, &mut file, progress, ann)
         }
     };
     if progress.is_cancelled() {

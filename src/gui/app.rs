@@ -490,6 +490,8 @@ impl TrailviewApp {
             sort: Some((self.state.sort.column, self.state.sort.order)),
             grouping: self.settings.lane_grouping,
             facet_top: self.settings.facet_top,
+            case: Some(self.state.case.clone()),
+            integrity: self.state.integrity_index.clone(),
         };
         self.last_view = Instant::now();
         let wake = self.wake();

@@ -1,13 +1,23 @@
-//! The text of one table cell: a store column or a JSON path into the
+//! The text of one table cell: a store column, an annotation (tags, note,
+//! star, integrity) or a JSON path into the
 //! event, with times in UTC or local time.
 
+use crate::case::EventAnnotations;
 use crate::model::{Column, ColumnSpec, EventIdx};
+use crate::query::mark_text;
 use crate::store::Store;
 use crate::timefmt;
 
 /// The text shown for `spec` of event `idx`.
-pub fn cell_text(store: &Store, idx: EventIdx, spec: &ColumnSpec, local_time: bool) -> String {
+pub fn cell_text(
+    store: &Store,
+    ann: &EventAnnotations<'_>,
+    idx: EventIdx,
+    spec: &ColumnSpec,
+    local_time: bool,
+) -> String {
     match spec {
+        ColumnSpec::Mark(m) => mark_text(ann, *m, idx),
         ColumnSpec::Column(Column::Time) if local_time => timefmt::format_local(store.time(idx)),
         ColumnSpec::Column(c) => store.value(*c, idx).into_owned(),
         ColumnSpec::Path(p) => store

@@ -1,7 +1,7 @@
 //! The column chooser: tick store columns on and off, reorder them, and
 //! add any JSON path (`requestParameters.bucketName`) as a column.
 
-use crate::model::{Column, ColumnSpec};
+use crate::model::{Column, ColumnSpec, Mark};
 
 #[derive(Default)]
 pub struct ColumnChooser {
@@ -28,6 +28,7 @@ impl ColumnChooser {
                     ui.horizontal(|ui| {
                         let name = match spec {
                             ColumnSpec::Column(c) => format!("{} ({})", c.title(), c.name()),
+                            ColumnSpec::Mark(m) => format!("{} ({})", m.title(), m.name()),
                             ColumnSpec::Path(p) => format!("{p} (JSON path)"),
                         };
                         if ui.small_button("⏶").on_hover_text("Move left").clicked() && i > 0 {
@@ -59,6 +60,13 @@ impl ColumnChooser {
                     for c in Column::ALL {
                         let spec = ColumnSpec::Column(c);
                         if !columns.contains(&spec) && ui.button(c.title()).clicked() {
+                            columns.push(spec);
+                            changed = true;
+                        }
+                    }
+                    for m in Mark::ALL {
+                        let spec = ColumnSpec::Mark(m);
+                        if !columns.contains(&spec) && ui.button(m.name()).clicked() {
                             columns.push(spec);
                             changed = true;
                         }

@@ -25,6 +25,22 @@ impl Filter {
     pub fn select(&self, store: &Store, rows: &[EventIdx]) -> Vec<EventIdx> {
         self.query.select(store, rows)
     }
+
+    /// Like [`Filter::select`], with tags, notes, stars and integrity.
+    pub fn select_with(
+        &self,
+        store: &Store,
+        rows: &[EventIdx],
+        ann: &dyn query::Annotations,
+    ) -> Vec<EventIdx> {
+        self.query.select_with(store, rows, ann)
+    }
+
+    /// True when the query reads tags, notes, stars or integrity, so it
+    /// must run again when those change.
+    pub fn uses_annotations(&self) -> bool {
+        self.query.uses_annotations()
+    }
 }
 
 /// The clause keeping events whose `field` is `value`.

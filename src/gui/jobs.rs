@@ -11,6 +11,7 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use super::filter::Filter;
 use super::summary::{LaneGrouping, Summary, summarize};
+use crate::case::{Case, EventAnnotations, IntegrityIndex};
 use crate::model::{Column, EventIdx};
 use crate::store::Store;
 use crate::store::sort::Order;
@@ -33,6 +34,10 @@ pub struct ViewRequest {
     pub sort: Option<(Column, Order)>,
     pub grouping: LaneGrouping,
     pub facet_top: usize,
+    /// Tags, notes and stars for `tag:`, `has:note`, `is:starred`.
+    pub case: Option<Arc<Case>>,
+    /// File statuses for `integrity:`.
+    pub integrity: Option<Arc<IntegrityIndex>>,
 }
 
 pub enum ViewResult {
@@ -159,7 +164,8 @@ pub fn compute_rows(store: &Store, req: &ViewRequest) -> Vec<EventIdx> {
         });
     }
     if let Some(f) = &req.filter {
-        rows = f.select(store, &rows);
+        let ann = EventAnnotations::new(store, req.case.as_deref(), req.integrity.as_deref());
+        rows = f.select_with(store, &rows, &ann);
     }
     if let Some((col, order)) = req.sort {
         store.sort_rows(&mut rows, col, order);

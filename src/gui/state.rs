@@ -9,7 +9,9 @@ use std::sync::{Arc, RwLock};
 use super::jobs::SharedStore;
 use super::loading::LoadProgress;
 use super::summary::Summary;
+use crate::case::{Case, EventAnnotations, IntegrityIndex};
 use crate::ingest::LoadReport;
+use crate::integrity::IntegrityReport;
 use crate::model::{Column, EventIdx};
 use crate::store::Store;
 use crate::store::sort::Order;
@@ -125,6 +127,12 @@ pub struct AppState {
     pub status: Option<Status>,
     /// Set when the view must be recomputed.
     pub view_dirty: bool,
+    /// Tags, notes, stars and the saved view. Shared with view jobs as a
+    /// snapshot; change it with `Arc::make_mut`.
+    pub case: Arc<Case>,
+    /// The last integrity check of the loaded data, and its per-file index.
+    pub integrity: Option<Arc<IntegrityReport>>,
+    pub integrity_index: Option<Arc<IntegrityIndex>>,
 }
 
 impl Default for AppState {
@@ -145,6 +153,9 @@ impl Default for AppState {
             selection: Selection::default(),
             status: None,
             view_dirty: false,
+            case: Arc::new(Case::default()),
+            integrity: None,
+            integrity_index: None,
         }
     }
 }
@@ -170,6 +181,11 @@ impl AppState {
             text: text.into(),
             is_error: true,
         });
+    }
+
+    /// Tags, notes, stars and integrity status of events of `store`.
+    pub fn annotations<'a>(&'a self, store: &'a Store) -> EventAnnotations<'a> {
+        EventAnnotations::new(store, Some(&self.case), self.integrity_index.as_deref())
     }
 
     /// The rows an export or a keyboard action works on: the marked rows

@@ -104,6 +104,7 @@ fn build(
         table = table.scroll_to_row(pos, None);
     }
     let needs_json = columns.iter().any(|c| matches!(c, ColumnSpec::Path(_)));
+    let ann = state.annotations(store);
     table
         .header(24.0, |mut header| {
             for spec in columns {
@@ -121,7 +122,7 @@ fn build(
                 for spec in columns {
                     let text = match (spec, &json) {
                         (ColumnSpec::Path(p), Some(j)) => path_value(j, p),
-                        _ => cell_text(store, idx, spec, settings.local_time),
+                        _ => cell_text(store, &ann, idx, spec, settings.local_time),
                     };
                     let (_, resp) = row.col(|ui| {
                         if let Some(t) = tint {
@@ -185,6 +186,10 @@ fn header_cell(ui: &mut egui::Ui, spec: &ColumnSpec, state: &AppState, actions: 
                 };
                 ui.label(egui::RichText::new(arrow).strong());
             }
+        }
+        ColumnSpec::Mark(m) => {
+            ui.label(egui::RichText::new(m.title()).strong())
+                .on_hover_text(format!("{} (not sortable)", m.name()));
         }
         ColumnSpec::Path(p) => {
             ui.label(egui::RichText::new(p).strong().italics())

@@ -16,6 +16,10 @@ pub trait Annotations: Sync {
     fn has_note(&self, _idx: EventIdx) -> bool {
         false
     }
+    /// The event's note, empty when it has none.
+    fn note(&self, _idx: EventIdx) -> &str {
+        ""
+    }
     /// Whether the event is starred.
     fn is_starred(&self, _idx: EventIdx) -> bool {
         false
@@ -24,6 +28,18 @@ pub trait Annotations: Sync {
     /// empty when unknown.
     fn integrity(&self, _idx: EventIdx) -> &str {
         ""
+    }
+}
+
+/// The text of an annotation column for one event (tags joined with
+/// ", ", the note, "★" or empty, the integrity status).
+pub fn mark_text(ann: &dyn Annotations, mark: crate::model::Mark, idx: EventIdx) -> String {
+    use crate::model::Mark;
+    match mark {
+        Mark::Tags => ann.tags(idx).join(", "),
+        Mark::Note => ann.note(idx).to_owned(),
+        Mark::Starred => if ann.is_starred(idx) { "★" } else { "" }.to_owned(),
+        Mark::Integrity => ann.integrity(idx).to_owned(),
     }
 }
 

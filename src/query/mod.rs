@@ -29,7 +29,7 @@ pub mod timespec;
 use std::fmt;
 use std::str::FromStr;
 
-pub use annotations::{Annotations, NoAnnotations};
+pub use annotations::{Annotations, NoAnnotations, mark_text};
 pub use clause::{exclude_clause, field_clause, quote_value, toggle_clause};
 pub use errors::QueryError;
 
