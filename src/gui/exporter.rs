@@ -2,7 +2,9 @@
 //! writes the events, then the evidence manifest next to the file.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use crate::case::{Case, EventAnnotations};
 use crate::export::manifest::{self, ManifestInput};
 use crate::export::{self, ExportFormat, ExportRequest};
 use crate::model::{Column, ColumnSpec, EventIdx};
@@ -62,11 +64,14 @@ pub struct Job {
     pub protected: Vec<PathBuf>,
     pub query: String,
     pub sort: (Column, Order),
+    /// Tags and notes for CSV annotation columns and the manifest.
+    pub case: Option<Arc<Case>>,
 }
 
 /// Writes the events of `job`, then `<out>.manifest.json`.
 pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
-    let summary = export::export(
+    let ann = EventAnnotations::new(store, job.case.as_deref(), None);
+    let summary = export::export_annotated(
         store,
         &ExportRequest {
             rows: &job.rows,
@@ -75,6 +80,8 @@ pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
             out: job.out.clone(),
             protected_inputs: job.protected.clone(),
         },
+        &export::Progress::default(),
+        &ann,
     )
     .map_err(|e| e.to_string())?;
     let sort_spec = ColumnSpec::Column(job.sort.0);
@@ -87,7 +94,7 @@ pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
         rows: &job.rows,
         store,
         integrity: None,
-        case: None,
+        case: job.case.as_deref(),
     });
     let (manifest, manifest_error) = match manifest {
         Ok(p) => (Some(p), None),

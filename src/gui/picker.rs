@@ -15,6 +15,11 @@ pub enum PickKind {
     Save {
         suggested: String,
     },
+    /// A case file (`*.trailview`): to open (`save_as: None`) or to save
+    /// to, with a suggested name.
+    CaseFile {
+        save_as: Option<String>,
+    },
 }
 
 pub trait Picker {
@@ -49,6 +54,21 @@ impl Picker for RfdPicker {
                     .save_file()
                     .into_iter()
                     .collect(),
+                PickKind::CaseFile { save_as: None } => rfd::FileDialog::new()
+                    .set_title("Open a Trailview case")
+                    .add_filter("Trailview case", &["trailview"])
+                    .pick_file()
+                    .into_iter()
+                    .collect(),
+                PickKind::CaseFile {
+                    save_as: Some(suggested),
+                } => rfd::FileDialog::new()
+                    .set_title("Save the case (outside the evidence folders)")
+                    .add_filter("Trailview case", &["trailview"])
+                    .set_file_name(suggested)
+                    .save_file()
+                    .into_iter()
+                    .collect(),
             };
             let _ = tx.send(answer);
             ctx.request_repaint();
@@ -73,7 +93,10 @@ impl Picker for FakePicker {
         let answer = match kind {
             PickKind::Folder => self.folder.iter().cloned().collect(),
             PickKind::Files => self.files.clone(),
-            PickKind::Save { .. } => self.save.iter().cloned().collect(),
+            PickKind::Save { .. } | PickKind::CaseFile { save_as: Some(_) } => {
+                self.save.iter().cloned().collect()
+            }
+            PickKind::CaseFile { save_as: None } => self.files.clone(),
         };
         let _ = tx.send(answer);
         rx
