@@ -23,7 +23,7 @@ pub fn show(
         ui.label("A fast viewer for AWS CloudTrail logs: open, filter, pivot, see who did what, export evidence.");
         ui.add_space(20.0);
         ui.horizontal(|ui| {
-            let w = 3.0 * 170.0 + 2.0 * ui.spacing().item_spacing.x;
+            let w = 4.0 * 170.0 + 3.0 * ui.spacing().item_spacing.x;
             ui.add_space(((ui.available_width() - w) / 2.0).max(0.0));
             let size = egui::vec2(170.0, 36.0);
             if ui.add_sized(size, egui::Button::new("Open folder…")).on_hover_text("Ctrl+O").clicked() {
@@ -39,13 +39,16 @@ pub fn show(
             {
                 actions.push(Action::OpenSample);
             }
+            if ui
+                .add_sized(size, egui::Button::new("Open case…"))
+                .on_hover_text("Open a saved *.trailview case: its data, view, tags and notes")
+                .clicked()
+            {
+                actions.push(Action::OpenCase);
+            }
         });
-        ui.add_space(8.0);
-        if ui.button("Open case…").on_hover_text("Open a saved *.trailview case").clicked() {
-            actions.push(Action::OpenCase);
-        }
         if let Some(info) = resume {
-            ui.add_space(8.0);
+            ui.add_space(12.0);
             resume_offer(ui, info, actions);
         }
         ui.add_space(16.0);
