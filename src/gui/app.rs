@@ -721,6 +721,9 @@ impl TrailviewApp {
         self.queued.clear();
         self.state.close_all();
         self.jobs = ViewJobs::default();
+        // The next case starts its revisions again: autosave it whatever
+        // its revision.
+        self.session.force_next();
     }
 
     /// Replaces what is loaded with `case`: its paths load, its view and
