@@ -113,6 +113,13 @@ fn chip_on(h: &Harness<'static, TrailviewApp>, label: &str) -> bool {
     h.get_by_label(label).accesskit_node().toggled() == Some(Toggled::True)
 }
 
+/// The single-line text box holding `value`.
+fn text_box<'a>(h: &'a Harness<'static, TrailviewApp>, value: &str) -> egui_kittest::Node<'a> {
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .find(|n| n.accesskit_node().value().as_deref() == Some(value))
+        .expect("text box")
+}
+
 fn menu(h: &mut Harness<'static, TrailviewApp>, item: &str) {
     h.get_by_label("File").click();
     h.run_steps(2);
@@ -407,4 +414,90 @@ fn autosave_is_offered_as_resume_last_session_on_the_next_start() {
         "{}",
         h.state().title()
     );
+}
+
+#[test]
+fn tag_manager_defines_renames_and_deletes_and_the_row_menu_stars() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let evidence = sample_copy(tmp.path());
+    let mut h = harness(
+        FakePicker {
+            folder: Some(evidence),
+            ..FakePicker::default()
+        },
+        None,
+    );
+    open_folder(&mut h);
+    h.key_press(egui::Key::J);
+    settle(&mut h);
+    let first = h.state().state.selection.focus.expect("focus");
+
+    // Define a tag in the Tags window.
+    menu(&mut h, "Tags…");
+    let name = h.get_by_label("Name");
+    name.click();
+    name.type_text("lateral");
+    h.run_steps(2);
+    h.get_by_label("Add tag").click();
+    settle(&mut h);
+    assert_eq!(status(&h), "Tag lateral defined");
+    assert!(h.state().state.case.tag_def("lateral").is_some());
+    h.get_by_label("Close window").click();
+    settle(&mut h);
+
+    // Its chip in the detail pane tags the event.
+    h.get_by_label("lateral").click();
+    settle(&mut h);
+    assert!(h.state().state.case.has_tag(first, "lateral"));
+
+    // Rename it (on the event too), then delete it (after confirming).
+    menu(&mut h, "Tags…");
+    h.get_all_by_label("Rename")
+        .nth(3)
+        .expect("4th tag")
+        .click();
+    h.run_steps(2);
+    text_box(&h, "lateral").focus();
+    h.run_steps(1);
+    h.key_press(egui::Key::End);
+    h.run_steps(1);
+    text_box(&h, "lateral").type_text("-movement");
+    h.run_steps(2);
+    h.get_by_label("OK").click();
+    settle(&mut h);
+    assert_eq!(status(&h), "Tag lateral renamed to lateral-movement");
+    assert!(h.state().state.case.has_tag(first, "lateral-movement"));
+    h.get_all_by_label("Delete")
+        .nth(3)
+        .expect("4th tag")
+        .click();
+    h.run_steps(2);
+    assert!(h.state().state.case.tag_def("lateral-movement").is_some());
+    h.get_by_label("Delete from 1 event").click();
+    settle(&mut h);
+    assert!(h.state().state.case.tag_def("lateral-movement").is_none());
+    assert!(!h.state().state.case.has_tag(first, "lateral-movement"));
+    assert_eq!(
+        status(&h),
+        "Tag lateral-movement deleted (it was on 1 event)"
+    );
+    h.get_by_label("Close window").click();
+    settle(&mut h);
+
+    // A row's context menu stars that row.
+    let second = h.state().state.rows[1];
+    let second_time = {
+        let store = read_store(&h.state().state.store);
+        trailview::timefmt::format_utc(store.time(second))
+    };
+    h.get_all_by_label(&second_time)
+        .next()
+        .expect("time cell")
+        .click_secondary();
+    h.run_steps(2);
+    // The menu item's label includes its key.
+    h.get_by_label("Star S").click();
+    settle(&mut h);
+    assert!(h.state().state.case.is_starred(second));
+    assert!(!h.state().state.case.is_starred(first));
 }

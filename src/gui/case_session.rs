@@ -166,21 +166,23 @@ impl CaseSession {
     }
 }
 
+/// A loaded path as the case stores it: absolute, so the case opens from
+/// any working folder (the path is not resolved further: no file access).
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// Copies the window's view into the case when it differs.
 pub fn record_view(state: &mut AppState, settings: &Settings) {
     let columns = settings.column_specs();
     let sort_col = ColumnSpec::Column(state.sort.column);
     let sort = Some((&sort_col, state.sort.order));
+    let paths: Vec<PathBuf> = state.loaded_paths.iter().map(|p| absolute(p)).collect();
     if !state
         .case
-        .view_matches(&state.loaded_paths, &state.applied_query, sort, &columns)
+        .view_matches(&paths, &state.applied_query, sort, &columns)
     {
-        Arc::make_mut(&mut state.case).set_view(
-            &state.loaded_paths,
-            &state.applied_query,
-            sort,
-            &columns,
-        );
+        Arc::make_mut(&mut state.case).set_view(&paths, &state.applied_query, sort, &columns);
     }
 }
 
@@ -346,6 +348,19 @@ mod tests {
         state.loaded_paths = paths;
         record_view(&mut state, &settings);
         assert!(!state.case.dirty, "the restored view is not a change");
+    }
+
+    #[test]
+    fn relative_paths_are_stored_absolute() {
+        let mut state = loaded_state(&[PathBuf::from("logs/incident")]);
+        record_view(&mut state, &Settings::default());
+        let stored = &state.case.paths[0];
+        assert!(stored.is_absolute(), "{}", stored.display());
+        assert!(stored.ends_with("logs/incident"));
+        // Recording again is not a change.
+        let rev = state.case.revision;
+        record_view(&mut state, &Settings::default());
+        assert_eq!(state.case.revision, rev);
     }
 
     #[test]

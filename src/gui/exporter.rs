@@ -113,3 +113,52 @@ pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
 pub fn manifest_path(exported: &Path) -> PathBuf {
     manifest::manifest_path(exported)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::store_from_texts;
+
+    #[test]
+    fn csv_and_manifest_carry_the_cases_tags_and_notes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = store_from_texts(&[(
+            "a.json",
+            &[
+                r#"{"eventID":"e0","eventName":"A","eventTime":"2023-01-01T00:00:00Z"}"#,
+                r#"{"eventID":"e1","eventName":"B","eventTime":"2023-01-01T00:00:01Z"}"#,
+            ],
+        )]);
+        let mut case = Case::new();
+        case.bind(&store);
+        case.set_tag(&store, 1, "evidence", true);
+        case.set_note(&store, 1, "exfil, then \"cleanup\"");
+        let out = dir.path().join("out.csv");
+        let job = Job {
+            rows: vec![0, 1],
+            format: Format::Csv,
+            columns: vec![
+                ColumnSpec::Column(Column::EventName),
+                ColumnSpec::parse("tags"),
+                ColumnSpec::parse("note"),
+            ],
+            out: out.clone(),
+            protected: Vec::new(),
+            query: String::new(),
+            sort: (Column::Time, Order::Ascending),
+            case: Some(Arc::new(case)),
+        };
+        let w = write(&store, &job).expect("export");
+        assert_eq!(w.manifest_error, None);
+        let text = std::fs::read_to_string(&out).expect("csv");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], "A,,");
+        assert_eq!(lines[2], r#"B,evidence,"exfil, then ""cleanup""""#);
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(manifest_path(&out)).expect("manifest"))
+                .expect("json");
+        assert_eq!(m["annotations"][0]["eventID"], "e1");
+        assert_eq!(m["annotations"][0]["position"], 1);
+        assert_eq!(m["annotations"][0]["tags"][0], "evidence");
+    }
+}

@@ -54,6 +54,8 @@ impl MarksPanel {
     ) {
         let case = &state.case;
         ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().button_padding = egui::vec2(6.0, 2.0);
+            ui.spacing_mut().item_spacing.x = 5.0;
             let starred = case.is_starred(idx);
             let star = if starred { "★ Starred" } else { "☆ Star" };
             let gold = egui::Color32::from_rgb(240, 190, 40);
@@ -94,13 +96,6 @@ impl MarksPanel {
                     });
                 }
             }
-            if ui
-                .small_button("Tags…")
-                .on_hover_text("Define, rename or delete tags")
-                .clicked()
-            {
-                actions.push(Action::ShowTagManager);
-            }
         });
         self.note_editor(ui, state, idx, actions);
     }
@@ -123,7 +118,21 @@ impl MarksPanel {
                 .map(|m| m.note.clone())
                 .unwrap_or_default();
         }
-        let label = ui.weak("Note");
+        let label = ui
+            .horizontal(|ui| {
+                let label = ui.weak("Note");
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui
+                        .small_button("Edit tags…")
+                        .on_hover_text("Define, rename, recolour or delete tags")
+                        .clicked()
+                    {
+                        actions.push(Action::ShowTagManager);
+                    }
+                });
+                label
+            })
+            .inner;
         let resp = ui
             .add(
                 egui::TextEdit::multiline(&mut self.text)

@@ -9,8 +9,14 @@ use super::state::AppState;
 use crate::case::Case;
 use crate::model::EventIdx;
 
-const DOT: f32 = 7.0;
-const GAP: f32 = 3.0;
+const DOT: f32 = 6.0;
+const GAP: f32 = 2.0;
+/// Room for a star and a note sign.
+const SIGN: f32 = 10.0;
+/// Extra width the first column starts with, so a star and two tag dots
+/// fit beside the value (more marks truncate the value; the column can be
+/// widened), without pushing other columns off the table.
+pub const MARKER_ROOM: f32 = (SIGN + GAP) + 2.0 * (DOT + GAP) + 4.0;
 
 /// Draws the event's marks, if any, taking only the room they need.
 pub fn marker(ui: &mut egui::Ui, case: &Case, idx: EventIdx) {
@@ -21,8 +27,8 @@ pub fn marker(ui: &mut egui::Ui, case: &Case, idx: EventIdx) {
     let note = !m.note.trim().is_empty();
     let n = m.tags.len();
     let width = n as f32 * (DOT + GAP)
-        + if star { 12.0 + GAP } else { 0.0 }
-        + if note { 12.0 + GAP } else { 0.0 };
+        + if star { SIGN + GAP } else { 0.0 }
+        + if note { SIGN + GAP } else { 0.0 };
     if width <= 0.0 {
         return;
     }
@@ -33,13 +39,13 @@ pub fn marker(ui: &mut egui::Ui, case: &Case, idx: EventIdx) {
     let y = rect.center().y;
     if star {
         painter.text(
-            egui::pos2(x + 6.0, y),
+            egui::pos2(x + SIGN / 2.0, y),
             egui::Align2::CENTER_CENTER,
             "★",
-            egui::FontId::proportional(12.0),
+            egui::FontId::proportional(11.0),
             egui::Color32::from_rgb(240, 190, 40),
         );
-        x += 12.0 + GAP;
+        x += SIGN + GAP;
     }
     for t in &m.tags {
         let color = case
@@ -51,7 +57,7 @@ pub fn marker(ui: &mut egui::Ui, case: &Case, idx: EventIdx) {
     }
     if note {
         painter.text(
-            egui::pos2(x + 6.0, y),
+            egui::pos2(x + SIGN / 2.0, y),
             egui::Align2::CENTER_CENTER,
             "✏",
             egui::FontId::proportional(11.0),

@@ -94,7 +94,12 @@ fn build(
         let col = if n + 1 == columns.len() {
             TableColumn::remainder().at_least(140.0).clip(true)
         } else {
-            TableColumn::initial(initial_width(spec, settings.local_time))
+            let room = if n == 0 {
+                super::marks_table::MARKER_ROOM
+            } else {
+                0.0
+            };
+            TableColumn::initial(initial_width(spec, settings.local_time) + room)
                 .at_least(40.0)
                 .clip(true)
         };

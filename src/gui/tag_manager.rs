@@ -16,6 +16,8 @@ pub struct TagManager {
     new_shortcut: Option<u8>,
     /// The tag being renamed and the name typed so far.
     renaming: Option<(String, String)>,
+    /// The tag whose Delete was clicked once (a second click deletes).
+    confirm_delete: Option<String>,
 }
 
 impl Default for TagManager {
@@ -25,6 +27,7 @@ impl Default for TagManager {
             new_color: [31, 119, 180],
             new_shortcut: None,
             renaming: None,
+            confirm_delete: None,
         }
     }
 }
@@ -78,7 +81,7 @@ impl TagManager {
             .spacing([10.0, 6.0])
             .show(ui, |ui| {
                 ui.strong("Colour");
-                ui.strong("Name");
+                ui.strong("Tag");
                 ui.strong("Key");
                 ui.strong("Events");
                 ui.label("");
@@ -121,13 +124,8 @@ impl TagManager {
                             ..def.clone()
                         })));
                     }
-                    ui.label(
-                        state
-                            .case
-                            .rows_with_tag(&store, &def.name)
-                            .len()
-                            .to_string(),
-                    );
+                    let count = state.case.rows_with_tag(&store, &def.name).len();
+                    ui.label(count.to_string());
                     ui.horizontal(|ui| {
                         let renaming = self.renaming.as_ref().is_some_and(|(f, _)| *f == def.name);
                         if renaming {
@@ -142,12 +140,29 @@ impl TagManager {
                         } else if ui.small_button("Rename").clicked() {
                             self.renaming = Some((def.name.clone(), def.name.clone()));
                         }
-                        if ui
-                            .small_button(format!("Delete {}", def.name))
+                        if self.confirm_delete.as_deref() == Some(def.name.as_str()) {
+                            let text = if count == 1 {
+                                "Delete from 1 event".to_owned()
+                            } else {
+                                format!("Delete from {count} events")
+                            };
+                            if ui.small_button(text).clicked() {
+                                actions.push(Action::EditTags(TagEdit::Remove(def.name.clone())));
+                                self.confirm_delete = None;
+                            }
+                            if ui.small_button("Keep").clicked() {
+                                self.confirm_delete = None;
+                            }
+                        } else if ui
+                            .small_button("Delete")
                             .on_hover_text("Delete the tag and take it off every event")
                             .clicked()
                         {
-                            actions.push(Action::EditTags(TagEdit::Remove(def.name.clone())));
+                            if count == 0 {
+                                actions.push(Action::EditTags(TagEdit::Remove(def.name.clone())));
+                            } else {
+                                self.confirm_delete = Some(def.name.clone());
+                            }
                         }
                     });
                     ui.end_row();
