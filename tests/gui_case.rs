@@ -16,7 +16,7 @@ use trailview::gui::TrailviewApp;
 use trailview::gui::jobs::read_store;
 use trailview::gui::picker::FakePicker;
 use trailview::gui::settings::Settings;
-use trailview::model::{Column, EventIdx};
+use trailview::model::{Column, ColumnSpec, EventIdx};
 use trailview::store::sort::Order;
 
 /// A temporary copy of `assets/sample` (the evidence folder).
@@ -259,7 +259,7 @@ fn tag_star_note_filter_save_reopen_and_export_tagged() {
     let app = h.state();
     assert_eq!(app.state.loaded_paths, vec![evidence.clone()]);
     assert_eq!(app.state.query_text, "tag:evidence or tag:suspicious");
-    assert_eq!(app.state.sort.column, Column::EventName);
+    assert_eq!(app.state.sort.column, ColumnSpec::Column(Column::EventName));
     assert_eq!(app.state.sort.order, Order::Descending);
     assert_eq!(app.settings.columns, columns);
     let mut shown = shown_ids(&h);

@@ -8,7 +8,7 @@ use super::export_dialog::ExportScope;
 use super::exporter::Format;
 use super::marks_ops::{MarkTarget, TagEdit};
 use super::summary::LaneGrouping;
-use crate::model::{Column, EventIdx};
+use crate::model::{ColumnSpec, EventIdx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -29,7 +29,8 @@ pub enum Action {
     /// Filter to every event mentioning an Athena queryExecutionId.
     OpenQueryPivot(String),
     SetTimeRange(Option<(i64, i64)>),
-    SortBy(Column),
+    /// Sort by a column; again to reverse.
+    SortBy(ColumnSpec),
     /// Click on the row at a position of the current rows.
     ClickRow {
         pos: usize,

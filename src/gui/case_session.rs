@@ -14,7 +14,6 @@ use super::settings::Settings;
 use super::state::{AppState, SortState};
 use crate::case::file::CASE_EXTENSION;
 use crate::case::{Case, CaseError, CaseFile};
-use crate::model::ColumnSpec;
 
 /// How long after the last change the autosave waits.
 pub const AUTOSAVE_DELAY: Duration = Duration::from_secs(3);
@@ -175,8 +174,7 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// Copies the window's view into the case when it differs.
 pub fn record_view(state: &mut AppState, settings: &Settings) {
     let columns = settings.column_specs();
-    let sort_col = ColumnSpec::Column(state.sort.column);
-    let sort = Some((&sort_col, state.sort.order));
+    let sort = Some((&state.sort.column, state.sort.order));
     let paths: Vec<PathBuf> = state.loaded_paths.iter().map(|p| absolute(p)).collect();
     if !state
         .case
@@ -191,7 +189,7 @@ pub fn record_view(state: &mut AppState, settings: &Settings) {
 pub fn restore(state: &mut AppState, settings: &mut Settings, case: Case) -> Vec<PathBuf> {
     state.query_text = case.query.clone();
     state.applied_query = case.query.clone();
-    if let Some((ColumnSpec::Column(column), order)) = case.sort_spec() {
+    if let Some((column, order)) = case.sort_spec() {
         state.sort = SortState { column, order };
     }
     let columns = case.column_specs();
@@ -275,7 +273,7 @@ pub fn title_part(case: &Case) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Column;
+    use crate::model::{Column, ColumnSpec};
     use crate::store::sort::Order;
     use crate::store::store_from_texts;
     use std::sync::RwLock;
@@ -342,7 +340,7 @@ mod tests {
         let back = restore(&mut state, &mut settings, case);
         assert_eq!(back, paths);
         assert_eq!(state.query_text, "tag:evidence");
-        assert_eq!(state.sort.column, Column::EventName);
+        assert_eq!(state.sort.column, ColumnSpec::Column(Column::EventName));
         assert_eq!(state.sort.order, Order::Descending);
         assert_eq!(settings.column_specs(), cols.to_vec());
         state.loaded_paths = paths;

@@ -35,7 +35,14 @@ impl ExportScope {
             ExportScope::Tagged(tag) => state.case.rows_with_tag(&store, tag),
             ExportScope::Starred => state.case.starred_rows(&store),
         };
-        store.sort_rows(&mut rows, state.sort.column, state.sort.order);
+        let ann = state.annotations(&store);
+        crate::query::order::sort_rows(
+            &store,
+            &mut rows,
+            &state.sort.column,
+            state.sort.order,
+            &ann,
+        );
         rows
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::case::{Case, EventAnnotations};
 use crate::export::manifest::{self, ManifestInput};
 use crate::export::{self, ExportFormat, ExportRequest};
-use crate::model::{Column, ColumnSpec, EventIdx};
+use crate::model::{ColumnSpec, EventIdx};
 use crate::store::Store;
 use crate::store::sort::Order;
 
@@ -63,7 +63,7 @@ pub struct Job {
     pub out: PathBuf,
     pub protected: Vec<PathBuf>,
     pub query: String,
-    pub sort: (Column, Order),
+    pub sort: (ColumnSpec, Order),
     /// Tags and notes for CSV annotation columns and the manifest.
     pub case: Option<Arc<Case>>,
 }
@@ -84,12 +84,11 @@ pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
         &ann,
     )
     .map_err(|e| e.to_string())?;
-    let sort_spec = ColumnSpec::Column(job.sort.0);
     let manifest = manifest::write(&ManifestInput {
         exported_file: &summary.path,
         format: job.format.engine().name(),
         query: &job.query,
-        sort: Some((&sort_spec, job.sort.1)),
+        sort: Some((&job.sort.0, job.sort.1)),
         columns: &job.columns,
         rows: &job.rows,
         store,
@@ -117,6 +116,7 @@ pub fn manifest_path(exported: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Column;
     use crate::store::store_from_texts;
 
     #[test]
@@ -145,7 +145,7 @@ mod tests {
             out: out.clone(),
             protected: Vec::new(),
             query: String::new(),
-            sort: (Column::Time, Order::Ascending),
+            sort: (ColumnSpec::Column(Column::Time), Order::Ascending),
             case: Some(Arc::new(case)),
         };
         let w = write(&store, &job).expect("export");
