@@ -23,6 +23,9 @@ use crate::ingest::LoadMessage;
 use crate::store::batch::Batch;
 use crate::store::sort::Order;
 
+#[path = "case_actions.rs"]
+mod case_actions;
+
 /// Folder of the sample trail shipped with the app.
 pub const SAMPLE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample");
 
@@ -388,19 +391,7 @@ impl TrailviewApp {
                         self.start_export(path, format, scope);
                     }
                 }
-                PickPurpose::OpenCase => {
-                    if let Some(path) = paths.into_iter().next() {
-                        match crate::case::Case::open(&path) {
-                            Ok(case) => self.open_case(case),
-                            Err(e) => self.state.error(format!("Case not opened: {e}")),
-                        }
-                    }
-                }
-                PickPurpose::SaveCase => {
-                    if let Some(path) = paths.into_iter().next() {
-                        case_session::save_as(&mut self.state, &self.settings, &path);
-                    }
-                }
+                p @ (PickPurpose::OpenCase | PickPurpose::SaveCase) => self.case_picked(p, paths),
             }
         }
         if let Some(rx) = &self.export_job
@@ -671,45 +662,17 @@ impl TrailviewApp {
                 self.state.view_dirty = true;
             }
             Action::Copy(text) => ctx.copy_text(text),
-            Action::ToggleTag { tag, target } => {
-                marks_ops::toggle_tag(&mut self.state, &tag, &target)
-            }
-            Action::ToggleTagShortcut(d) => marks_ops::toggle_shortcut(&mut self.state, d),
-            Action::ToggleStar(target) => marks_ops::toggle_star(&mut self.state, &target),
-            Action::SetNote { idx, text } => marks_ops::set_note(&mut self.state, idx, &text),
-            Action::FocusNote => {
-                if self.state.selection.focus.is_some() {
-                    self.settings.show_detail = true;
-                    self.detail.marks.focus_note = true;
-                }
-            }
-            Action::ShowTagManager => self.flags.show_tags = true,
-            Action::EditTags(edit) => marks_ops::edit_tags(&mut self.state, edit),
-            Action::OpenCase => self.pick(
-                PickKind::CaseFile { save_as: None },
-                PickPurpose::OpenCase,
-                ctx,
-            ),
-            Action::SaveCase => {
-                if !case_session::save(&mut self.state, &self.settings)
-                    && self.state.case.file.is_none()
-                {
-                    self.apply(Action::SaveCaseAs, ctx);
-                }
-            }
-            Action::SaveCaseAs => {
-                let suggested = case_session::suggested_name(&self.state);
-                let kind = PickKind::CaseFile {
-                    save_as: Some(suggested),
-                };
-                self.pick(kind, PickPurpose::SaveCase, ctx);
-            }
-            Action::ResumeSession => match self.session.open_autosave() {
-                Ok(case) => self.open_case(case),
-                Err(e) => self
-                    .state
-                    .error(format!("Cannot resume the last session: {e}")),
-            },
+            a @ (Action::ToggleTag { .. }
+            | Action::ToggleTagShortcut(_)
+            | Action::ToggleStar(_)
+            | Action::SetNote { .. }
+            | Action::FocusNote
+            | Action::ShowTagManager
+            | Action::EditTags(_)
+            | Action::OpenCase
+            | Action::SaveCase
+            | Action::SaveCaseAs
+            | Action::ResumeSession) => self.apply_case_action(a, ctx),
         }
     }
 
@@ -724,25 +687,6 @@ impl TrailviewApp {
         // The next case starts its revisions again: autosave it whatever
         // its revision.
         self.session.force_next();
-    }
-
-    /// Replaces what is loaded with `case`: its paths load, its view and
-    /// marks come back.
-    fn open_case(&mut self, case: crate::case::Case) {
-        self.close_all();
-        let name = case
-            .file
-            .as_deref()
-            .and_then(|f| f.file_name())
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "the last session".to_owned());
-        let marked = case.marks.len();
-        let paths = case_session::restore(&mut self.state, &mut self.settings, case);
-        self.session.force_next();
-        self.open_paths(paths);
-        self.state.info(format!(
-            "Opened {name}: {marked} marked events; loading its data…"
-        ));
     }
 
     fn move_to(&mut self, pos: usize) {
