@@ -500,4 +500,10 @@ fn tag_manager_defines_renames_and_deletes_and_the_row_menu_stars() {
     settle(&mut h);
     assert!(h.state().state.case.is_starred(second));
     assert!(!h.state().state.case.is_starred(first));
+
+    // Opening another case over unsaved marks warns first.
+    menu(&mut h, "Open case…");
+    let s = h.state().state.status.clone().expect("status");
+    assert!(s.is_error && s.text.contains("unsaved"), "{}", s.text);
+    assert!(h.state().state.case.is_starred(second));
 }

@@ -24,11 +24,7 @@ impl TrailviewApp {
             Action::FocusNote => self.focus_note(),
             Action::ShowTagManager => self.flags.show_tags = true,
             Action::EditTags(edit) => marks_ops::edit_tags(&mut self.state, edit),
-            Action::OpenCase => self.pick(
-                PickKind::CaseFile { save_as: None },
-                PickPurpose::OpenCase,
-                ctx,
-            ),
+            Action::OpenCase => self.ask_open_case(ctx),
             Action::SaveCase => self.save_case(ctx),
             Action::SaveCaseAs => {
                 let suggested = case_session::suggested_name(&self.state);
@@ -45,6 +41,25 @@ impl TrailviewApp {
             },
             _ => {}
         }
+    }
+
+    /// "Open case…": asks for the file, unless that would drop unsaved
+    /// marks; then it warns once and goes ahead on the second request.
+    fn ask_open_case(&mut self, ctx: &egui::Context) {
+        let unsaved = self.state.case.dirty && !self.state.case.marks.is_empty();
+        if unsaved && !std::mem::replace(&mut self.session.discard_armed, true) {
+            self.state.error(
+                "The current case has unsaved tags, notes or stars: save it (Ctrl+S), \
+                 or choose Open case… again to replace it",
+            );
+            return;
+        }
+        self.session.discard_armed = false;
+        self.pick(
+            PickKind::CaseFile { save_as: None },
+            PickPurpose::OpenCase,
+            ctx,
+        );
     }
 
     /// `n`: the note editor of the focused event takes the keyboard.
