@@ -48,6 +48,10 @@ pub enum Action {
         selected_only: bool,
     },
     ShowReport,
+    /// Open the Integrity window.
+    ShowIntegrity,
+    /// Ask for a `list-public-keys` JSON file, then check again with it.
+    PickPublicKeys,
     ShowColumns,
     SetGrouping(LaneGrouping),
     Copy(String),
