@@ -105,11 +105,13 @@ pub fn logs(
         });
         return;
     }
+    let height = ui.available_height();
     TableBuilder::new(ui)
         .id_salt("integrity_logs")
         .striped(true)
         .resizable(true)
-        .auto_shrink([false, false])
+        .auto_shrink([false, true])
+        .max_scroll_height(height)
         .column(Column::exact(95.0))
         .column(Column::initial(440.0).at_least(120.0).clip(true))
         .column(Column::initial(110.0).at_least(80.0))
@@ -186,11 +188,13 @@ pub fn digests(ui: &mut egui::Ui, report: &IntegrityReport, problems_only: bool)
         return;
     }
     let pal = Palette::of(ui);
+    let height = ui.available_height();
     TableBuilder::new(ui)
         .id_salt("integrity_digests")
         .striped(true)
         .resizable(true)
-        .auto_shrink([false, false])
+        .auto_shrink([false, true])
+        .max_scroll_height(height)
         .column(Column::exact(80.0))
         .column(Column::initial(230.0).at_least(100.0).clip(true))
         .column(Column::initial(420.0).at_least(120.0).clip(true))

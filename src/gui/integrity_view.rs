@@ -100,9 +100,13 @@ impl IntegrityView {
         actions: &mut Vec<Action>,
     ) {
         let mut open = self.open;
+        // Below the query bar, so queries can be typed with the window open.
+        let max_height = (ctx.content_rect().height() - 180.0).max(300.0);
         egui::Window::new("Integrity")
+            .max_height(max_height)
             .open(&mut open)
-            .default_size([1000.0, 560.0])
+            .default_pos([60.0, 110.0])
+            .default_width(1100.0)
             .resizable(true)
             .show(ctx, |ui| self.contents(ui, state, checks, actions));
         self.open = open;
