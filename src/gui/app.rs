@@ -515,7 +515,7 @@ impl TrailviewApp {
         let req = ViewRequest {
             filter,
             time_range: self.state.time_range,
-            sort: Some((self.state.sort.column, self.state.sort.order)),
+            sort: Some((self.state.sort.column.clone(), self.state.sort.order)),
             grouping: self.settings.lane_grouping,
             facet_top: self.settings.facet_top,
             case: Some(self.state.case.clone()),
@@ -544,7 +544,7 @@ impl TrailviewApp {
             out: path,
             protected: self.state.loaded_paths.clone(),
             query: self.state.applied_query.clone(),
-            sort: (self.state.sort.column, self.state.sort.order),
+            sort: (self.state.sort.column.clone(), self.state.sort.order),
             integrity: self.state.integrity.clone(),
             integrity_index: self.state.integrity_index.clone(),
         };

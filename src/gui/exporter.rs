@@ -8,7 +8,7 @@ use crate::case::{EventAnnotations, IntegrityIndex};
 use crate::export::manifest::{self, ManifestInput};
 use crate::export::{self, ExportFormat, ExportRequest};
 use crate::integrity::IntegrityReport;
-use crate::model::{Column, ColumnSpec, EventIdx};
+use crate::model::{ColumnSpec, EventIdx};
 use crate::store::Store;
 use crate::store::sort::Order;
 
@@ -64,7 +64,7 @@ pub struct Job {
     pub out: PathBuf,
     pub protected: Vec<PathBuf>,
     pub query: String,
-    pub sort: (Column, Order),
+    pub sort: (ColumnSpec, Order),
     /// The last integrity check, for the manifest, and its per-file index
     /// for the `integrity` CSV column.
     pub integrity: Option<Arc<IntegrityReport>>,
@@ -87,12 +87,11 @@ pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
         &annotations,
     )
     .map_err(|e| e.to_string())?;
-    let sort_spec = ColumnSpec::Column(job.sort.0);
     let manifest = manifest::write(&ManifestInput {
         exported_file: &summary.path,
         format: job.format.engine().name(),
         query: &job.query,
-        sort: Some((&sort_spec, job.sort.1)),
+        sort: Some((&job.sort.0, job.sort.1)),
         columns: &job.columns,
         rows: &job.rows,
         store,
