@@ -51,6 +51,10 @@ pub enum Action {
         scope: ExportScope,
     },
     ShowReport,
+    /// Open the Integrity window.
+    ShowIntegrity,
+    /// Ask for a `list-public-keys` JSON file, then check again with it.
+    PickPublicKeys,
     ShowColumns,
     SetGrouping(LaneGrouping),
     Copy(String),

@@ -15,9 +15,9 @@ use super::picker::{PickKind, Picker};
 use super::settings::{Settings, ThemeChoice};
 use super::state::AppState;
 use super::{
-    case_session, column_chooser, detail, export_dialog, facets, filter, fmt, histogram, keys,
-    load_report, marks_ops, menu_bar, progress, query_bar, start_screen, table, tag_manager,
-    timeline,
+    case_session, column_chooser, detail, export_dialog, facets, filter, fmt, histogram,
+    integrity_job, integrity_view, keys, load_report, marks_ops, menu_bar, progress, query_bar,
+    start_screen, table, tag_manager, timeline,
 };
 use crate::ingest::LoadMessage;
 use crate::store::batch::Batch;
@@ -36,6 +36,7 @@ enum PickPurpose {
         format: super::exporter::Format,
         scope: export_dialog::ExportScope,
     },
+    PublicKeys,
     OpenCase,
     SaveCase,
 }
@@ -97,6 +98,8 @@ pub struct TrailviewApp {
     pub histogram: histogram::HistogramView,
     pub timeline: timeline::TimelineView,
     pub detail: detail::DetailView,
+    pub integrity_view: integrity_view::IntegrityView,
+    pub integrity_checks: integrity_job::IntegrityChecks,
     pub tags: tag_manager::TagManager,
     /// Case file autosave and "Resume last session".
     pub session: case_session::CaseSession,
@@ -132,6 +135,8 @@ impl TrailviewApp {
             histogram: histogram::HistogramView::default(),
             timeline: timeline::TimelineView,
             detail: detail::DetailView::default(),
+            integrity_view: Default::default(),
+            integrity_checks: Default::default(),
             tags: tag_manager::TagManager::default(),
             session: case_session::CaseSession::default(),
             stats: FrameStats::default(),
@@ -172,6 +177,7 @@ impl TrailviewApp {
             && !self.state.view_dirty
             && self.pending_pick.is_none()
             && self.export_job.is_none()
+            && !self.integrity_checks.busy()
     }
 
     /// Draws one frame.
@@ -290,6 +296,10 @@ impl TrailviewApp {
         if self.flags.show_report {
             load_report::show(&ctx, &self.state, &mut self.flags.show_report);
         }
+        if self.integrity_view.open {
+            self.integrity_view
+                .show(&ctx, &self.state, &self.integrity_checks, actions);
+        }
         if self.flags.show_export {
             self.export
                 .show(&ctx, &self.state, &mut self.flags.show_export, actions);
@@ -357,6 +367,7 @@ impl TrailviewApp {
             }
         }
         self.state.report.report.cancelled = false;
+        self.integrity_checks.cancel();
         self.state.progress = Some(Default::default());
         self.state
             .info(format!("Loading {}…", describe_paths(&paths)));
@@ -365,6 +376,9 @@ impl TrailviewApp {
 
     fn poll_background(&mut self) {
         self.poll_load();
+        if self.integrity_checks.poll(&mut self.state) {
+            self.state.view_dirty = true;
+        }
         for r in self.jobs.poll() {
             match r {
                 ViewResult::Rows {
@@ -392,6 +406,11 @@ impl TrailviewApp {
                     }
                 }
                 p @ (PickPurpose::OpenCase | PickPurpose::SaveCase) => self.case_picked(p, paths),
+                PickPurpose::PublicKeys => {
+                    if let Some(path) = paths.into_iter().next() {
+                        self.check_integrity(Some(path));
+                    }
+                }
             }
         }
         if let Some(rx) = &self.export_job
@@ -493,7 +512,15 @@ impl TrailviewApp {
             }
             self.state.progress = None;
             self.state.view_dirty = true;
+            self.check_integrity(None);
         }
+    }
+
+    /// Checks everything loaded against its digests in the background,
+    /// reading `new_keys` first when given.
+    fn check_integrity(&mut self, new_keys: Option<PathBuf>) {
+        let wake = self.wake();
+        self.integrity_checks.start(&mut self.state, new_keys, wake);
     }
 
     /// Recompiles the query and starts recomputing the rows.
@@ -545,6 +572,8 @@ impl TrailviewApp {
             protected: self.state.loaded_paths.clone(),
             query: self.state.applied_query.clone(),
             sort: (self.state.sort.column.clone(), self.state.sort.order),
+            integrity: self.state.integrity.clone(),
+            integrity_index: self.state.integrity_index.clone(),
             case: Some(self.state.case.clone()),
         };
         let store = self.state.store.clone();
@@ -656,6 +685,8 @@ impl TrailviewApp {
                 );
             }
             Action::ShowReport => self.flags.show_report = true,
+            Action::ShowIntegrity => self.integrity_view.open = true,
+            Action::PickPublicKeys => self.pick(PickKind::PublicKeys, PickPurpose::PublicKeys, ctx),
             Action::ShowColumns => self.flags.show_columns = true,
             Action::SetGrouping(g) => {
                 self.settings.lane_grouping = g;
@@ -682,6 +713,7 @@ impl TrailviewApp {
             job.cancel();
         }
         self.queued.clear();
+        self.integrity_checks.cancel();
         self.state.close_all();
         self.jobs = ViewJobs::default();
         // The next case starts its revisions again: autosave it whatever

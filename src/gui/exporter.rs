@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::case::{Case, EventAnnotations};
+use crate::case::{Case, EventAnnotations, IntegrityIndex};
 use crate::export::manifest::{self, ManifestInput};
 use crate::export::{self, ExportFormat, ExportRequest};
+use crate::integrity::IntegrityReport;
 use crate::model::{ColumnSpec, EventIdx};
 use crate::store::Store;
 use crate::store::sort::Order;
@@ -64,13 +65,17 @@ pub struct Job {
     pub protected: Vec<PathBuf>,
     pub query: String,
     pub sort: (ColumnSpec, Order),
+    /// The last integrity check, for the manifest, and its per-file index
+    /// for the `integrity` CSV column.
+    pub integrity: Option<Arc<IntegrityReport>>,
+    pub integrity_index: Option<Arc<IntegrityIndex>>,
     /// Tags and notes for CSV annotation columns and the manifest.
     pub case: Option<Arc<Case>>,
 }
 
 /// Writes the events of `job`, then `<out>.manifest.json`.
 pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
-    let ann = EventAnnotations::new(store, job.case.as_deref(), None);
+    let ann = EventAnnotations::new(store, job.case.as_deref(), job.integrity_index.as_deref());
     let summary = export::export_annotated(
         store,
         &ExportRequest {
@@ -92,7 +97,7 @@ pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
         columns: &job.columns,
         rows: &job.rows,
         store,
-        integrity: None,
+        integrity: job.integrity.as_deref(),
         case: job.case.as_deref(),
     });
     let (manifest, manifest_error) = match manifest {
@@ -146,6 +151,8 @@ mod tests {
             protected: Vec::new(),
             query: String::new(),
             sort: (ColumnSpec::Column(Column::Time), Order::Ascending),
+            integrity: None,
+            integrity_index: None,
             case: Some(Arc::new(case)),
         };
         let w = write(&store, &job).expect("export");

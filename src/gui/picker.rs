@@ -15,6 +15,8 @@ pub enum PickKind {
     Save {
         suggested: String,
     },
+    /// One JSON file of public keys (`aws cloudtrail list-public-keys`).
+    PublicKeys,
     /// A case file (`*.trailview`): to open (`save_as: None`) or to save
     /// to, with a suggested name.
     CaseFile {
@@ -54,6 +56,13 @@ impl Picker for RfdPicker {
                     .save_file()
                     .into_iter()
                     .collect(),
+                PickKind::PublicKeys => rfd::FileDialog::new()
+                    .set_title("Load public keys (saved output of aws cloudtrail list-public-keys)")
+                    .add_filter("JSON", &["json"])
+                    .add_filter("All files", &["*"])
+                    .pick_file()
+                    .into_iter()
+                    .collect(),
                 PickKind::CaseFile { save_as: None } => rfd::FileDialog::new()
                     .set_title("Open a Trailview case")
                     .add_filter("Trailview case", &["trailview"])
@@ -83,6 +92,7 @@ pub struct FakePicker {
     pub folder: Option<PathBuf>,
     pub files: Vec<PathBuf>,
     pub save: Option<PathBuf>,
+    pub public_keys: Option<PathBuf>,
     pub calls: Arc<AtomicUsize>,
 }
 
@@ -93,6 +103,7 @@ impl Picker for FakePicker {
         let answer = match kind {
             PickKind::Folder => self.folder.iter().cloned().collect(),
             PickKind::Files => self.files.clone(),
+            PickKind::PublicKeys => self.public_keys.iter().cloned().collect(),
             PickKind::Save { .. } | PickKind::CaseFile { save_as: Some(_) } => {
                 self.save.iter().cloned().collect()
             }
