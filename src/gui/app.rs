@@ -583,6 +583,7 @@ impl TrailviewApp {
                 }
                 self.queued.clear();
                 self.integrity_checks.cancel();
+                self.integrity_view.open = false;
                 self.state.close_all();
                 self.state.info("Closed all data");
                 self.jobs = ViewJobs::default();
