@@ -181,10 +181,18 @@ pub fn check_outside_evidence(target: &Path, paths: &[PathBuf]) -> Result<(), Ca
     Ok(())
 }
 
-/// Where the autosave goes: `<user data dir>/Trailview/autosave.trailview`.
+/// Environment variable naming the folder for the autosave instead of the
+/// user data folder (for tests and portable setups).
+pub const DATA_DIR_ENV: &str = "TRAILVIEW_DATA_DIR";
+
+/// Where the autosave goes: `$TRAILVIEW_DATA_DIR/autosave.trailview` when
+/// that variable is set, else `<user data dir>/Trailview/autosave.trailview`.
 pub fn autosave_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "Trailview")
-        .map(|d| d.data_dir().join(format!("autosave.{CASE_EXTENSION}")))
+    let file = format!("autosave.{CASE_EXTENSION}");
+    match std::env::var_os(DATA_DIR_ENV) {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir).join(file)),
+        _ => directories::ProjectDirs::from("", "", "Trailview").map(|d| d.data_dir().join(file)),
+    }
 }
 
 #[cfg(test)]

@@ -35,6 +35,8 @@ pub struct Case {
     pub file: Option<PathBuf>,
     /// Changed since the last save.
     pub dirty: bool,
+    /// Counts every change (for autosave: "changed since I last wrote it").
+    pub revision: u64,
 }
 
 impl Default for Case {
@@ -48,6 +50,7 @@ impl Default for Case {
             marks: Marks::default(),
             file: None,
             dirty: false,
+            revision: 0,
         }
     }
 }
@@ -57,7 +60,33 @@ impl Case {
         Case::default()
     }
 
+    /// Records a change: unsaved, and newer than any autosave.
+    fn touch(&mut self) {
+        self.dirty = true;
+        self.revision += 1;
+    }
+
     // ---- view state -------------------------------------------------
+
+    /// True when [`Case::set_view`] with these arguments would change
+    /// nothing (lets a caller avoid taking a mutable copy every frame).
+    pub fn view_matches(
+        &self,
+        paths: &[PathBuf],
+        query: &str,
+        sort: Option<(&ColumnSpec, Order)>,
+        columns: &[ColumnSpec],
+    ) -> bool {
+        self.paths == paths
+            && self.query == query
+            && self
+                .sort
+                .as_ref()
+                .map(|s| (s.column.as_str(), s.descending))
+                == sort.map(|(c, o)| (c.name(), o == Order::Descending))
+            && self.columns.len() == columns.len()
+            && self.columns.iter().zip(columns).all(|(a, b)| a == b.name())
+    }
 
     /// Records the view the analyst has now.
     pub fn set_view(
@@ -81,7 +110,7 @@ impl Case {
             self.query = query.to_owned();
             self.sort = sort;
             self.columns = columns;
-            self.dirty = true;
+            self.touch();
         }
     }
 
@@ -127,7 +156,7 @@ impl Case {
             Some(t) => *t = def,
             None => self.tags.push(def),
         }
-        self.dirty = true;
+        self.touch();
         Ok(())
     }
 
@@ -144,7 +173,7 @@ impl Case {
             .ok_or_else(|| format!("no tag named {from:?}"))?;
         def.name = to.to_owned();
         self.marks.rename_tag(from, to);
-        self.dirty = true;
+        self.touch();
         Ok(())
     }
 
@@ -152,7 +181,7 @@ impl Case {
     pub fn remove_tag(&mut self, name: &str) {
         self.tags.retain(|t| t.name != name);
         self.marks.drop_tag(name);
-        self.dirty = true;
+        self.touch();
     }
 
     // ---- marks ------------------------------------------------------
@@ -175,7 +204,7 @@ impl Case {
                 m.remove_tag(tag);
             }
         });
-        self.dirty = true;
+        self.touch();
     }
 
     /// Toggles a tag on an event; returns whether it is now set.
@@ -188,12 +217,12 @@ impl Case {
     /// Sets (or, with empty text, clears) an event's note.
     pub fn set_note(&mut self, store: &Store, idx: EventIdx, note: &str) {
         self.marks.update(store, idx, |m| m.note = note.to_owned());
-        self.dirty = true;
+        self.touch();
     }
 
     pub fn set_starred(&mut self, store: &Store, idx: EventIdx, starred: bool) {
         self.marks.update(store, idx, |m| m.starred = starred);
-        self.dirty = true;
+        self.touch();
     }
 
     /// Toggles the star; returns whether the event is now starred.
@@ -279,6 +308,7 @@ impl Case {
             marks: Marks::from_entries(file.events.into_iter().map(|e| (e.key, e.marks))),
             file: path.map(Path::to_path_buf),
             dirty: false,
+            revision: 0,
         }
     }
 
@@ -312,8 +342,14 @@ impl Case {
     /// Does not change where [`Case::save`] writes.
     pub fn autosave(&self) -> Result<PathBuf, CaseError> {
         let target = autosave_path().ok_or(CaseError::NoDataDir)?;
-        self.to_file().save(&target)?;
+        self.autosave_to(&target)?;
         Ok(target)
+    }
+
+    /// Writes the autosave to `target` (same checks as a save), leaving
+    /// the case's own file and unsaved flag alone.
+    pub fn autosave_to(&self, target: &Path) -> Result<(), CaseError> {
+        self.to_file().save(target)
     }
 
     /// Reads the autosave, if there is one.
@@ -321,5 +357,50 @@ impl Case {
         let path = autosave_path()?;
         path.exists()
             .then(|| CaseFile::open(&path).map(|f| Case::from_file(f, None)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Column;
+    use crate::store::store_from_texts;
+
+    #[test]
+    fn every_change_bumps_the_revision_and_view_matches_tracks_set_view() {
+        let store = store_from_texts(&[(
+            "a.json",
+            &[r#"{"eventID":"e1","eventName":"A","eventTime":"2023-01-01T00:00:00Z"}"#],
+        )]);
+        let mut case = Case::new();
+        case.bind(&store);
+        assert_eq!((case.revision, case.dirty), (0, false));
+        case.toggle_tag(&store, 0, "evidence");
+        let r1 = case.revision;
+        assert!(r1 > 0 && case.dirty);
+        case.set_note(&store, 0, "why");
+        case.toggle_star(&store, 0);
+        assert!(case.revision > r1);
+
+        let paths = vec![PathBuf::from("/evidence")];
+        let time = ColumnSpec::Column(Column::Time);
+        let cols = [time.clone(), ColumnSpec::Path("requestParameters.x".into())];
+        let sort = Some((&time, Order::Descending));
+        assert!(!case.view_matches(&paths, "tag:evidence", sort, &cols));
+        let before = case.revision;
+        case.set_view(&paths, "tag:evidence", sort, &cols);
+        assert!(case.revision > before);
+        assert!(case.view_matches(&paths, "tag:evidence", sort, &cols));
+        assert!(!case.view_matches(
+            &paths,
+            "tag:evidence",
+            Some((&time, Order::Ascending)),
+            &cols
+        ));
+        assert!(!case.view_matches(&paths, "tag:evidence", sort, &cols[..1]));
+        // Setting the same view again is not a change.
+        let same = case.revision;
+        case.set_view(&paths, "tag:evidence", sort, &cols);
+        assert_eq!(case.revision, same);
     }
 }

@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
+use super::export_dialog::ExportScope;
 use super::exporter::Format;
+use super::marks_ops::{MarkTarget, TagEdit};
 use super::summary::LaneGrouping;
 use crate::model::{ColumnSpec, EventIdx};
 
@@ -46,7 +48,7 @@ pub enum Action {
     /// Ask for a file name, then export.
     ExportTo {
         format: Format,
-        selected_only: bool,
+        scope: ExportScope,
     },
     ShowReport,
     /// Open the Integrity window.
@@ -56,4 +58,23 @@ pub enum Action {
     ShowColumns,
     SetGrouping(LaneGrouping),
     Copy(String),
+    /// Tags, stars and notes (see [`super::marks_ops`]).
+    ToggleTag {
+        tag: String,
+        target: MarkTarget,
+    },
+    ToggleTagShortcut(u8),
+    ToggleStar(MarkTarget),
+    SetNote {
+        idx: EventIdx,
+        text: String,
+    },
+    FocusNote,
+    ShowTagManager,
+    EditTags(TagEdit),
+    /// Case files (see [`super::case_session`]).
+    OpenCase,
+    SaveCase,
+    SaveCaseAs,
+    ResumeSession,
 }

@@ -15,9 +15,9 @@ use super::picker::{PickKind, Picker};
 use super::settings::{Settings, ThemeChoice};
 use super::state::AppState;
 use super::{
-    column_chooser, detail, export_dialog, facets, filter, fmt, histogram, integrity_job,
-    integrity_view, keys, load_report, menu_bar, progress, query_bar, start_screen, table,
-    timeline,
+    case_session, column_chooser, detail, export_dialog, facets, filter, fmt, histogram,
+    integrity_job, integrity_view, keys, load_report, marks_ops, menu_bar, progress, query_bar,
+    start_screen, table, tag_manager, timeline,
 };
 use crate::ingest::LoadMessage;
 use crate::store::batch::Batch;
@@ -31,9 +31,11 @@ enum PickPurpose {
     Open,
     Export {
         format: super::exporter::Format,
-        selected_only: bool,
+        scope: export_dialog::ExportScope,
     },
     PublicKeys,
+    OpenCase,
+    SaveCase,
 }
 
 /// Open windows and one-shot UI requests.
@@ -42,6 +44,7 @@ pub struct UiFlags {
     pub show_report: bool,
     pub show_export: bool,
     pub show_columns: bool,
+    pub show_tags: bool,
     pub focus_query: bool,
     pub scroll_to_selection: bool,
     pub dropping: bool,
@@ -94,6 +97,9 @@ pub struct TrailviewApp {
     pub detail: detail::DetailView,
     pub integrity_view: integrity_view::IntegrityView,
     pub integrity_checks: integrity_job::IntegrityChecks,
+    pub tags: tag_manager::TagManager,
+    /// Case file autosave and "Resume last session".
+    pub session: case_session::CaseSession,
     pub stats: FrameStats,
     jobs: ViewJobs,
     load: Option<LoadJob>,
@@ -128,6 +134,8 @@ impl TrailviewApp {
             detail: detail::DetailView::default(),
             integrity_view: Default::default(),
             integrity_checks: Default::default(),
+            tags: tag_manager::TagManager::default(),
+            session: case_session::CaseSession::default(),
             stats: FrameStats::default(),
             settings,
             flags: UiFlags::default(),
@@ -148,6 +156,13 @@ impl TrailviewApp {
     /// Paths to load on the first frame (command line).
     pub fn with_paths(mut self, paths: Vec<PathBuf>) -> Self {
         self.startup_paths = paths;
+        self
+    }
+
+    /// Autosaves the case to `path` (`None`: no autosave, the default) and
+    /// offers the session found there on the start screen.
+    pub fn with_autosave(mut self, path: Option<PathBuf>) -> Self {
+        self.session = case_session::CaseSession::with_autosave(path);
         self
     }
 
@@ -188,6 +203,10 @@ impl TrailviewApp {
         if self.state.view_dirty {
             self.refresh_view();
         }
+        case_session::record_view(&mut self.state, &self.settings);
+        if let Some(wait) = self.session.tick(&mut self.state, Instant::now()) {
+            ctx.request_repaint_after(wait);
+        }
         self.update_title(&ctx);
         if self.load.is_some() || !self.queued.is_empty() {
             ctx.request_repaint_after(Duration::from_millis(10));
@@ -209,7 +228,8 @@ impl TrailviewApp {
         });
         if !has_data && !self.state.is_loading() {
             egui::CentralPanel::default().show(ui, |ui| {
-                start_screen::show(ui, &self.settings, self.flags.dropping, actions);
+                let resume = self.session.resume.as_ref();
+                start_screen::show(ui, &self.settings, resume, self.flags.dropping, actions);
             });
             self.windows(ui, actions);
             return;
@@ -280,6 +300,10 @@ impl TrailviewApp {
         if self.flags.show_export {
             self.export
                 .show(&ctx, &self.state, &mut self.flags.show_export, actions);
+        }
+        if self.flags.show_tags {
+            self.tags
+                .show(&ctx, &self.state, &mut self.flags.show_tags, actions);
         }
         if self.flags.show_columns {
             let mut specs = self.settings.column_specs();
@@ -373,12 +397,22 @@ impl TrailviewApp {
         {
             match purpose {
                 PickPurpose::Open => self.open_paths(paths),
-                PickPurpose::Export {
-                    format,
-                    selected_only,
-                } => {
+                PickPurpose::Export { format, scope } => {
                     if let Some(path) = paths.into_iter().next() {
-                        self.start_export(path, format, selected_only);
+                        self.start_export(path, format, scope);
+                    }
+                }
+                PickPurpose::OpenCase => {
+                    if let Some(path) = paths.into_iter().next() {
+                        match crate::case::Case::open(&path) {
+                            Ok(case) => self.open_case(case),
+                            Err(e) => self.state.error(format!("Case not opened: {e}")),
+                        }
+                    }
+                }
+                PickPurpose::SaveCase => {
+                    if let Some(path) = paths.into_iter().next() {
+                        case_session::save_as(&mut self.state, &self.settings, &path);
                     }
                 }
                 PickPurpose::PublicKeys => {
@@ -501,6 +535,7 @@ impl TrailviewApp {
     /// Recompiles the query and starts recomputing the rows.
     fn refresh_view(&mut self) {
         self.state.view_dirty = false;
+        marks_ops::ensure_bound(&mut self.state);
         let filter = match filter::compile(&self.state.query_text) {
             Ok(f) => {
                 self.state.query_error = None;
@@ -535,10 +570,11 @@ impl TrailviewApp {
         &mut self,
         path: PathBuf,
         format: super::exporter::Format,
-        selected_only: bool,
+        scope: export_dialog::ExportScope,
     ) {
+        marks_ops::ensure_bound(&mut self.state);
         let job = super::exporter::Job {
-            rows: self.state.export_rows(selected_only),
+            rows: scope.rows(&self.state),
             format,
             columns: self.settings.column_specs(),
             out: path,
@@ -547,6 +583,7 @@ impl TrailviewApp {
             sort: (self.state.sort.column.clone(), self.state.sort.order),
             integrity: self.state.integrity.clone(),
             integrity_index: self.state.integrity_index.clone(),
+            case: Some(self.state.case.clone()),
         };
         let store = self.state.store.clone();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -578,15 +615,8 @@ impl TrailviewApp {
                 }
             }
             Action::CloseAll => {
-                if let Some(job) = self.load.take() {
-                    job.cancel();
-                }
-                self.queued.clear();
-                self.integrity_checks.cancel();
-                self.integrity_view.open = false;
-                self.state.close_all();
+                self.close_all();
                 self.state.info("Closed all data");
-                self.jobs = ViewJobs::default();
             }
             Action::CancelLoad => {
                 if let Some(job) = &self.load {
@@ -655,17 +685,11 @@ impl TrailviewApp {
                 self.export.last_result = None;
                 self.flags.show_export = true;
             }
-            Action::ExportTo {
-                format,
-                selected_only,
-            } => {
-                let suggested = format!("trailview-export.{}", format.extension());
+            Action::ExportTo { format, scope } => {
+                let suggested = format!("{}.{}", scope.file_stem(), format.extension());
                 self.pick(
                     PickKind::Save { suggested },
-                    PickPurpose::Export {
-                        format,
-                        selected_only,
-                    },
+                    PickPurpose::Export { format, scope },
                     ctx,
                 );
             }
@@ -678,7 +702,80 @@ impl TrailviewApp {
                 self.state.view_dirty = true;
             }
             Action::Copy(text) => ctx.copy_text(text),
+            Action::ToggleTag { tag, target } => {
+                marks_ops::toggle_tag(&mut self.state, &tag, &target)
+            }
+            Action::ToggleTagShortcut(d) => marks_ops::toggle_shortcut(&mut self.state, d),
+            Action::ToggleStar(target) => marks_ops::toggle_star(&mut self.state, &target),
+            Action::SetNote { idx, text } => marks_ops::set_note(&mut self.state, idx, &text),
+            Action::FocusNote => {
+                if self.state.selection.focus.is_some() {
+                    self.settings.show_detail = true;
+                    self.detail.marks.focus_note = true;
+                }
+            }
+            Action::ShowTagManager => self.flags.show_tags = true,
+            Action::EditTags(edit) => marks_ops::edit_tags(&mut self.state, edit),
+            Action::OpenCase => self.pick(
+                PickKind::CaseFile { save_as: None },
+                PickPurpose::OpenCase,
+                ctx,
+            ),
+            Action::SaveCase => {
+                if !case_session::save(&mut self.state, &self.settings)
+                    && self.state.case.file.is_none()
+                {
+                    self.apply(Action::SaveCaseAs, ctx);
+                }
+            }
+            Action::SaveCaseAs => {
+                let suggested = case_session::suggested_name(&self.state);
+                let kind = PickKind::CaseFile {
+                    save_as: Some(suggested),
+                };
+                self.pick(kind, PickPurpose::SaveCase, ctx);
+            }
+            Action::ResumeSession => match self.session.open_autosave() {
+                Ok(case) => self.open_case(case),
+                Err(e) => self
+                    .state
+                    .error(format!("Cannot resume the last session: {e}")),
+            },
         }
+    }
+
+    /// Drops every event, the case and any load in progress.
+    fn close_all(&mut self) {
+        if let Some(job) = self.load.take() {
+            job.cancel();
+        }
+        self.queued.clear();
+        self.integrity_checks.cancel();
+        self.integrity_view.open = false;
+        self.state.close_all();
+        self.jobs = ViewJobs::default();
+        // The next case starts its revisions again: autosave it whatever
+        // its revision.
+        self.session.force_next();
+    }
+
+    /// Replaces what is loaded with `case`: its paths load, its view and
+    /// marks come back.
+    fn open_case(&mut self, case: crate::case::Case) {
+        self.close_all();
+        let name = case
+            .file
+            .as_deref()
+            .and_then(|f| f.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "the last session".to_owned());
+        let marked = case.marks.len();
+        let paths = case_session::restore(&mut self.state, &mut self.settings, case);
+        self.session.force_next();
+        self.open_paths(paths);
+        self.state.info(format!(
+            "Opened {name}: {marked} marked events; loading its data…"
+        ));
     }
 
     fn move_to(&mut self, pos: usize) {
@@ -713,7 +810,7 @@ impl TrailviewApp {
 
     fn update_title(&mut self, ctx: &egui::Context) {
         let n = self.state.store_len();
-        let title = if self.state.loaded_paths.is_empty() {
+        let mut title = if self.state.loaded_paths.is_empty() {
             "Trailview".to_owned()
         } else {
             format!(
@@ -722,6 +819,9 @@ impl TrailviewApp {
                 fmt::thousands(n as u64)
             )
         };
+        if let Some(case) = case_session::title_part(&self.state.case) {
+            title.push_str(&format!(" — {case}"));
+        }
         if title != self.last_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.last_title = title;
@@ -755,5 +855,9 @@ impl eframe::App for TrailviewApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.settings.save(storage);
+        // Also called on exit: the case's last changes reach the autosave.
+        if let Err(e) = self.session.flush(&self.state) {
+            log::warn!("autosave failed: {e}");
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! The detail pane: the selected event's identity summary, a note for
-//! redacted values, and its JSON as a collapsible, syntax-coloured tree in
+//! The detail pane: the selected event's tags, star and note (drawn by
+//! [`super::marks_panel`]), its identity summary, a note for redacted
+//! values, and its JSON as a collapsible, syntax-coloured tree in
 //! original key order, with the pivot menu on every value.
 
 use std::sync::Arc;
@@ -25,6 +26,8 @@ const REDACTED: [&str; 4] = [
 #[derive(Default)]
 pub struct DetailView {
     cached: Option<(EventIdx, usize, Arc<serde_json::Value>)>,
+    /// Tag chips, star and note editor.
+    pub marks: super::marks_panel::MarksPanel,
 }
 
 impl DetailView {
@@ -76,6 +79,8 @@ impl DetailView {
             "{time} · {}",
             store.value(Column::EventSource, idx)
         ));
+        ui.add_space(2.0);
+        self.marks.show(ui, state, idx, actions);
         ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("detail")

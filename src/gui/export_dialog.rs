@@ -1,16 +1,67 @@
-//! The export window: format, all filtered events or only the selected
-//! rows, then a save dialog; shows how many events went where.
+//! The export window: format; all filtered events, only the selected rows,
+//! the events with one tag, or the starred events; then a save dialog;
+//! shows how many events went where.
 
 use super::actions::Action;
 use super::exporter::Format;
 use super::fmt::thousands;
+use super::jobs::read_store;
 use super::state::AppState;
 use super::theme::Palette;
+use crate::model::EventIdx;
+
+/// Which events an export writes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ExportScope {
+    /// Every filtered event, in the table's order.
+    #[default]
+    All,
+    /// The selected rows, in the table's order.
+    Selected,
+    /// Exactly the events carrying this tag (filter or not), in the
+    /// table's sort order.
+    Tagged(String),
+    /// Exactly the starred events, in the table's sort order.
+    Starred,
+}
+
+impl ExportScope {
+    /// The rows this scope exports, in the table's sort order.
+    pub fn rows(&self, state: &AppState) -> Vec<EventIdx> {
+        let store = read_store(&state.store);
+        let mut rows = match self {
+            ExportScope::All => return state.export_rows(false),
+            ExportScope::Selected => return state.export_rows(true),
+            ExportScope::Tagged(tag) => state.case.rows_with_tag(&store, tag),
+            ExportScope::Starred => state.case.starred_rows(&store),
+        };
+        let ann = state.annotations(&store);
+        crate::query::order::sort_rows(
+            &store,
+            &mut rows,
+            &state.sort.column,
+            state.sort.order,
+            &ann,
+        );
+        rows
+    }
+
+    /// Part of the suggested file name.
+    pub fn file_stem(&self) -> String {
+        match self {
+            ExportScope::All | ExportScope::Selected => "trailview-export".to_owned(),
+            ExportScope::Tagged(tag) => format!("trailview-{tag}"),
+            ExportScope::Starred => "trailview-starred".to_owned(),
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct ExportDialog {
     pub format: Format,
-    pub selected_only: bool,
+    pub scope: ExportScope,
+    /// The tag "Export tagged events" uses.
+    pub tag: String,
     pub last_result: Option<Result<String, String>>,
 }
 
@@ -35,39 +86,20 @@ impl ExportDialog {
                     ui.radio_value(&mut self.format, f, f.label());
                 }
                 ui.separator();
-                let all = state.rows.len() as u64;
-                let marked = state.export_rows(true).len() as u64;
-                ui.radio_value(
-                    &mut self.selected_only,
-                    false,
-                    format!(
-                        "All filtered events ({}) in the table's sort order",
-                        thousands(all)
-                    ),
-                );
-                ui.add_enabled_ui(marked > 0, |ui| {
-                    ui.radio_value(
-                        &mut self.selected_only,
-                        true,
-                        format!("Only the selected rows ({})", thousands(marked)),
-                    );
-                });
-                if marked == 0 {
-                    self.selected_only = false;
-                }
+                let n = self.scope_choice(ui, state);
                 if self.format == Format::Csv {
                     ui.weak("CSV uses the table's columns.");
                 }
+                ui.weak("A manifest (<name>.manifest.json) with hashes, tags and notes is written next to the file.");
                 ui.separator();
                 ui.horizontal(|ui| {
-                    let n = if self.selected_only { marked } else { all };
                     if ui
                         .add_enabled(n > 0, egui::Button::new("Choose file and export…"))
                         .clicked()
                     {
                         actions.push(Action::ExportTo {
                             format: self.format,
-                            selected_only: self.selected_only,
+                            scope: self.scope.clone(),
                         });
                     }
                     if ui.button("Close").clicked() {
@@ -86,6 +118,74 @@ impl ExportDialog {
             });
         if close {
             *open = false;
+        }
+    }
+
+    /// The scope radio buttons; returns how many events the chosen scope
+    /// exports.
+    fn scope_choice(&mut self, ui: &mut egui::Ui, state: &AppState) -> u64 {
+        if self.tag.is_empty() || state.case.tag_def(&self.tag).is_none() {
+            self.tag = state
+                .case
+                .tags
+                .first()
+                .map(|t| t.name.clone())
+                .unwrap_or_default();
+        }
+        let all = state.rows.len() as u64;
+        let marked = state.export_rows(true).len() as u64;
+        let (tagged, starred) = {
+            let store = read_store(&state.store);
+            (
+                state.case.rows_with_tag(&store, &self.tag).len() as u64,
+                state.case.starred_rows(&store).len() as u64,
+            )
+        };
+        ui.radio_value(
+            &mut self.scope,
+            ExportScope::All,
+            format!(
+                "All filtered events ({}) in the table's sort order",
+                thousands(all)
+            ),
+        );
+        ui.add_enabled_ui(marked > 0, |ui| {
+            ui.radio_value(
+                &mut self.scope,
+                ExportScope::Selected,
+                format!("Only the selected rows ({})", thousands(marked)),
+            );
+        });
+        ui.horizontal(|ui| {
+            let on = matches!(self.scope, ExportScope::Tagged(_));
+            if ui.radio(on, "Export tagged events:").clicked() {
+                self.scope = ExportScope::Tagged(self.tag.clone());
+            }
+            egui::ComboBox::from_id_salt("export_tag")
+                .selected_text(&self.tag)
+                .show_ui(ui, |ui| {
+                    for t in &state.case.tags {
+                        ui.selectable_value(&mut self.tag, t.name.clone(), &t.name);
+                    }
+                });
+            ui.label(format!("({})", thousands(tagged)));
+        });
+        if matches!(self.scope, ExportScope::Tagged(_)) {
+            self.scope = ExportScope::Tagged(self.tag.clone());
+        }
+        ui.radio_value(
+            &mut self.scope,
+            ExportScope::Starred,
+            format!("Starred events ({})", thousands(starred)),
+        );
+        if marked == 0 && self.scope == ExportScope::Selected {
+            self.scope = ExportScope::All;
+        }
+        match self.scope {
+            ExportScope::All => all,
+            ExportScope::Selected => marked,
+            ExportScope::Tagged(_) => tagged,
+            ExportScope::Starred => starred,
         }
     }
 }

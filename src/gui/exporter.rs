@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::case::{EventAnnotations, IntegrityIndex};
+use crate::case::{Case, EventAnnotations, IntegrityIndex};
 use crate::export::manifest::{self, ManifestInput};
 use crate::export::{self, ExportFormat, ExportRequest};
 use crate::integrity::IntegrityReport;
@@ -69,11 +69,13 @@ pub struct Job {
     /// for the `integrity` CSV column.
     pub integrity: Option<Arc<IntegrityReport>>,
     pub integrity_index: Option<Arc<IntegrityIndex>>,
+    /// Tags and notes for CSV annotation columns and the manifest.
+    pub case: Option<Arc<Case>>,
 }
 
 /// Writes the events of `job`, then `<out>.manifest.json`.
 pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
-    let annotations = EventAnnotations::new(store, None, job.integrity_index.as_deref());
+    let ann = EventAnnotations::new(store, job.case.as_deref(), job.integrity_index.as_deref());
     let summary = export::export_annotated(
         store,
         &ExportRequest {
@@ -84,7 +86,7 @@ pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
             protected_inputs: job.protected.clone(),
         },
         &export::Progress::default(),
-        &annotations,
+        &ann,
     )
     .map_err(|e| e.to_string())?;
     let manifest = manifest::write(&ManifestInput {
@@ -96,7 +98,7 @@ pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
         rows: &job.rows,
         store,
         integrity: job.integrity.as_deref(),
-        case: None,
+        case: job.case.as_deref(),
     });
     let (manifest, manifest_error) = match manifest {
         Ok(p) => (Some(p), None),
@@ -114,4 +116,56 @@ pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
 /// The manifest path the engine uses for `exported`.
 pub fn manifest_path(exported: &Path) -> PathBuf {
     manifest::manifest_path(exported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Column;
+    use crate::store::store_from_texts;
+
+    #[test]
+    fn csv_and_manifest_carry_the_cases_tags_and_notes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = store_from_texts(&[(
+            "a.json",
+            &[
+                r#"{"eventID":"e0","eventName":"A","eventTime":"2023-01-01T00:00:00Z"}"#,
+                r#"{"eventID":"e1","eventName":"B","eventTime":"2023-01-01T00:00:01Z"}"#,
+            ],
+        )]);
+        let mut case = Case::new();
+        case.bind(&store);
+        case.set_tag(&store, 1, "evidence", true);
+        case.set_note(&store, 1, "exfil, then \"cleanup\"");
+        let out = dir.path().join("out.csv");
+        let job = Job {
+            rows: vec![0, 1],
+            format: Format::Csv,
+            columns: vec![
+                ColumnSpec::Column(Column::EventName),
+                ColumnSpec::parse("tags"),
+                ColumnSpec::parse("note"),
+            ],
+            out: out.clone(),
+            protected: Vec::new(),
+            query: String::new(),
+            sort: (ColumnSpec::Column(Column::Time), Order::Ascending),
+            integrity: None,
+            integrity_index: None,
+            case: Some(Arc::new(case)),
+        };
+        let w = write(&store, &job).expect("export");
+        assert_eq!(w.manifest_error, None);
+        let text = std::fs::read_to_string(&out).expect("csv");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], "A,,");
+        assert_eq!(lines[2], r#"B,evidence,"exfil, then ""cleanup""""#);
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(manifest_path(&out)).expect("manifest"))
+                .expect("json");
+        assert_eq!(m["annotations"][0]["eventID"], "e1");
+        assert_eq!(m["annotations"][0]["position"], 1);
+        assert_eq!(m["annotations"][0]["tags"][0], "evidence");
+    }
 }

@@ -1,9 +1,12 @@
 //! Keyboard shortcuts: arrows or j/k move the selection, Enter opens the
-//! detail, Ctrl+F focuses the filter, Ctrl+E exports, Ctrl+O opens.
+//! detail, Ctrl+F focuses the filter, Ctrl+E exports, Ctrl+O opens,
+//! Ctrl+S saves the case; digits 1-9 toggle tags, s the star, n the note
+//! (single keys only act while no text field has the keyboard).
 
 use egui::{Key, Modifiers};
 
 use super::actions::Action;
+use super::marks_ops::MarkTarget;
 
 /// Shortcut and what it does, for the help menu.
 pub const SHORTCUTS: &[(&str, &str)] = &[
@@ -15,6 +18,26 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+F", "focus the filter"),
     ("Ctrl+E", "export…"),
     ("Ctrl+O", "open a folder…"),
+    ("Ctrl+S", "save the case"),
+    (
+        "1 … 9",
+        "toggle the tag with that digit on the selected events",
+    ),
+    ("s", "star / unstar the selected events"),
+    ("n", "write a note on the event"),
+    ("Esc", "leave the note or filter box"),
+];
+
+const DIGITS: [Key; 9] = [
+    Key::Num1,
+    Key::Num2,
+    Key::Num3,
+    Key::Num4,
+    Key::Num5,
+    Key::Num6,
+    Key::Num7,
+    Key::Num8,
+    Key::Num9,
 ];
 
 /// Adds the actions of this frame's key presses.
@@ -29,6 +52,9 @@ pub fn collect(ctx: &egui::Context, actions: &mut Vec<Action>) {
         }
         if i.consume_key(Modifiers::COMMAND, Key::O) {
             actions.push(Action::PickFolder);
+        }
+        if i.consume_key(Modifiers::COMMAND, Key::S) {
+            actions.push(Action::SaveCase);
         }
         if typing {
             return;
@@ -50,6 +76,17 @@ pub fn collect(ctx: &egui::Context, actions: &mut Vec<Action>) {
         }
         if i.consume_key(Modifiers::NONE, Key::Enter) {
             actions.push(Action::ShowDetail);
+        }
+        for (n, key) in DIGITS.into_iter().enumerate() {
+            if i.consume_key(Modifiers::NONE, key) {
+                actions.push(Action::ToggleTagShortcut(n as u8 + 1));
+            }
+        }
+        if i.consume_key(Modifiers::NONE, Key::S) {
+            actions.push(Action::ToggleStar(MarkTarget::Selection));
+        }
+        if i.consume_key(Modifiers::NONE, Key::N) {
+            actions.push(Action::FocusNote);
         }
     });
 }

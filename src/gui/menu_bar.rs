@@ -87,6 +87,8 @@ fn file_menu(ui: &mut egui::Ui, settings: &Settings, state: &AppState, actions: 
         }
     });
     ui.separator();
+    case_menu(ui, state, actions);
+    ui.separator();
     let has = state.store_len() > 0;
     if ui
         .add_enabled(has, egui::Button::new("Export…").shortcut_text("Ctrl+E"))
@@ -106,6 +108,27 @@ fn file_menu(ui: &mut egui::Ui, settings: &Settings, state: &AppState, actions: 
     }
     if ui.button("Quit").clicked() {
         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+}
+
+fn case_menu(ui: &mut egui::Ui, state: &AppState, actions: &mut Vec<Action>) {
+    if ui.button("Open case…").clicked() {
+        actions.push(Action::OpenCase);
+    }
+    if ui
+        .add(egui::Button::new("Save case").shortcut_text("Ctrl+S"))
+        .clicked()
+    {
+        actions.push(Action::SaveCase);
+    }
+    if ui.button("Save case as…").clicked() {
+        actions.push(Action::SaveCaseAs);
+    }
+    if ui
+        .add_enabled(state.store_len() > 0, egui::Button::new("Tags…"))
+        .clicked()
+    {
+        actions.push(Action::ShowTagManager);
     }
 }
 

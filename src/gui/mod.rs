@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod case_session;
 pub mod cells;
 pub mod column_chooser;
 pub mod detail;
@@ -20,6 +21,9 @@ pub mod jobs;
 pub mod keys;
 pub mod load_report;
 pub mod loading;
+pub mod marks_ops;
+pub mod marks_panel;
+pub mod marks_table;
 pub mod menu_bar;
 pub mod outcome;
 pub mod picker;
@@ -30,6 +34,7 @@ pub mod start_screen;
 pub mod state;
 pub mod summary;
 pub mod table;
+pub mod tag_manager;
 pub mod theme;
 pub mod timeline;
 
@@ -66,7 +71,9 @@ pub fn run(paths: Vec<PathBuf>) -> Result<(), String> {
         options,
         Box::new(move |cc| {
             let settings = settings::Settings::load(cc.storage);
-            let app = TrailviewApp::new(settings, Box::new(picker::RfdPicker)).with_paths(paths);
+            let app = TrailviewApp::new(settings, Box::new(picker::RfdPicker))
+                .with_autosave(crate::case::autosave_path())
+                .with_paths(paths);
             Ok(Box::new(app))
         }),
     )

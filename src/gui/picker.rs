@@ -17,6 +17,11 @@ pub enum PickKind {
     },
     /// One JSON file of public keys (`aws cloudtrail list-public-keys`).
     PublicKeys,
+    /// A case file (`*.trailview`): to open (`save_as: None`) or to save
+    /// to, with a suggested name.
+    CaseFile {
+        save_as: Option<String>,
+    },
 }
 
 pub trait Picker {
@@ -58,6 +63,21 @@ impl Picker for RfdPicker {
                     .pick_file()
                     .into_iter()
                     .collect(),
+                PickKind::CaseFile { save_as: None } => rfd::FileDialog::new()
+                    .set_title("Open a Trailview case")
+                    .add_filter("Trailview case", &["trailview"])
+                    .pick_file()
+                    .into_iter()
+                    .collect(),
+                PickKind::CaseFile {
+                    save_as: Some(suggested),
+                } => rfd::FileDialog::new()
+                    .set_title("Save the case (outside the evidence folders)")
+                    .add_filter("Trailview case", &["trailview"])
+                    .set_file_name(suggested)
+                    .save_file()
+                    .into_iter()
+                    .collect(),
             };
             let _ = tx.send(answer);
             ctx.request_repaint();
@@ -83,8 +103,11 @@ impl Picker for FakePicker {
         let answer = match kind {
             PickKind::Folder => self.folder.iter().cloned().collect(),
             PickKind::Files => self.files.clone(),
-            PickKind::Save { .. } => self.save.iter().cloned().collect(),
             PickKind::PublicKeys => self.public_keys.iter().cloned().collect(),
+            PickKind::Save { .. } | PickKind::CaseFile { save_as: Some(_) } => {
+                self.save.iter().cloned().collect()
+            }
+            PickKind::CaseFile { save_as: None } => self.files.clone(),
         };
         let _ = tx.send(answer);
         rx

@@ -1,11 +1,21 @@
-//! The start screen: open a folder or files, the drop zone, recent paths
-//! and the sample trail; and the overlay shown while files hover the window.
+//! The start screen: open a folder, files or a case, resume the last
+//! session, the drop zone, recent paths and the sample trail; and the
+//! overlay shown while files hover the window.
 
 use super::actions::Action;
+use super::app::describe_paths;
+use super::case_session::ResumeInfo;
 use super::settings::Settings;
 use super::theme::Palette;
+use crate::timefmt;
 
-pub fn show(ui: &mut egui::Ui, settings: &Settings, dropping: bool, actions: &mut Vec<Action>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    settings: &Settings,
+    resume: Option<&ResumeInfo>,
+    dropping: bool,
+    actions: &mut Vec<Action>,
+) {
     let pal = Palette::of(ui);
     ui.vertical_centered(|ui| {
         ui.add_space((ui.available_height() * 0.12).min(80.0));
@@ -13,7 +23,7 @@ pub fn show(ui: &mut egui::Ui, settings: &Settings, dropping: bool, actions: &mu
         ui.label("A fast viewer for AWS CloudTrail logs: open, filter, pivot, see who did what, export evidence.");
         ui.add_space(20.0);
         ui.horizontal(|ui| {
-            let w = 3.0 * 170.0 + 2.0 * ui.spacing().item_spacing.x;
+            let w = 4.0 * 170.0 + 3.0 * ui.spacing().item_spacing.x;
             ui.add_space(((ui.available_width() - w) / 2.0).max(0.0));
             let size = egui::vec2(170.0, 36.0);
             if ui.add_sized(size, egui::Button::new("Open folder…")).on_hover_text("Ctrl+O").clicked() {
@@ -29,7 +39,18 @@ pub fn show(ui: &mut egui::Ui, settings: &Settings, dropping: bool, actions: &mu
             {
                 actions.push(Action::OpenSample);
             }
+            if ui
+                .add_sized(size, egui::Button::new("Open case…"))
+                .on_hover_text("Open a saved *.trailview case: its data, view, tags and notes")
+                .clicked()
+            {
+                actions.push(Action::OpenCase);
+            }
         });
+        if let Some(info) = resume {
+            ui.add_space(12.0);
+            resume_offer(ui, info, actions);
+        }
         ui.add_space(16.0);
         let stroke_color = if dropping { pal.json_key() } else { pal.muted() };
         let (rect, _) = ui.allocate_exact_size(egui::vec2(540.0, 110.0), egui::Sense::hover());
@@ -58,6 +79,43 @@ pub fn show(ui: &mut egui::Ui, settings: &Settings, dropping: bool, actions: &mu
                 actions.push(Action::OpenPaths(vec![p.clone()]));
             }
         }
+    });
+}
+
+/// "Resume last session" with what it holds.
+fn resume_offer(ui: &mut egui::Ui, info: &ResumeInfo, actions: &mut Vec<Action>) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_max_width(540.0);
+        ui.vertical_centered(|ui| {
+            if ui
+                .add_sized([220.0, 30.0], egui::Button::new("Resume last session"))
+                .on_hover_text(
+                    info.paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                )
+                .clicked()
+            {
+                actions.push(Action::ResumeSession);
+            }
+            let when = info
+                .saved_ms
+                .map(|ms| format!(" · saved {} UTC", timefmt::format_utc(ms)))
+                .unwrap_or_default();
+            let query = if info.query.is_empty() {
+                String::new()
+            } else {
+                format!(" · query {}", info.query)
+            };
+            ui.weak(format!(
+                "{} · {} marked event{}{query}{when}",
+                describe_paths(&info.paths),
+                info.marked,
+                if info.marked == 1 { "" } else { "s" }
+            ));
+        });
     });
 }
 

@@ -1,6 +1,6 @@
 //! The event table: virtual rows (only visible rows are built), click a
 //! header to sort, row colours by outcome, click / Ctrl / Shift to select,
-//! right-click a cell to pivot.
+//! right-click a cell to pivot or tag; marks show at the start of a row.
 
 use egui_extras::{Column as TableColumn, TableBuilder};
 
@@ -94,7 +94,12 @@ fn build(
         let col = if n + 1 == columns.len() {
             TableColumn::remainder().at_least(140.0).clip(true)
         } else {
-            TableColumn::initial(initial_width(spec, settings.local_time))
+            let room = if n == 0 {
+                super::marks_table::MARKER_ROOM
+            } else {
+                0.0
+            };
+            TableColumn::initial(initial_width(spec, settings.local_time) + room)
                 .at_least(40.0)
                 .clip(true)
         };
@@ -119,7 +124,7 @@ fn build(
                 let o = outcome(store, idx);
                 let tint = pal.row_tint(o);
                 let json = if needs_json { store.json(idx) } else { None };
-                for spec in columns {
+                for (n, spec) in columns.iter().enumerate() {
                     let text = match (spec, &json) {
                         (ColumnSpec::Path(p), Some(j)) => path_value(j, p),
                         _ => cell_text(store, &ann, idx, spec, settings.local_time),
@@ -142,9 +147,15 @@ fn build(
                         {
                             rt = rt.color(c);
                         }
+                        if n == 0 {
+                            super::marks_table::marker(ui, &state.case, idx);
+                        }
                         ui.add(egui::Label::new(rt).truncate().selectable(false));
                     });
-                    resp.context_menu(|ui| pivot_menu(ui, spec.name(), &text, actions));
+                    resp.context_menu(|ui| {
+                        super::marks_table::row_menu(ui, state, idx, actions);
+                        pivot_menu(ui, spec.name(), &text, actions);
+                    });
                 }
                 let resp = row.response();
                 if resp.clicked() {

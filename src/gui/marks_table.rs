@@ -1,0 +1,131 @@
+//! Marks in the event table: the compact marker (a star and one dot per
+//! tag, in the tag's colour, plus a pencil for a note) drawn at the start
+//! of each row, and the "Tag" / "Star" entries of a row's context menu.
+
+use super::actions::Action;
+use super::marks_ops::MarkTarget;
+use super::marks_panel::tag_color;
+use super::state::AppState;
+use crate::case::Case;
+use crate::model::EventIdx;
+
+const DOT: f32 = 6.0;
+const GAP: f32 = 2.0;
+/// Room for a star and a note sign.
+const SIGN: f32 = 10.0;
+/// Extra width the first column starts with, so a star and two tag dots
+/// fit beside the value (more marks truncate the value; the column can be
+/// widened), without pushing other columns off the table.
+pub const MARKER_ROOM: f32 = (SIGN + GAP) + 2.0 * (DOT + GAP) + 4.0;
+
+/// Draws the event's marks, if any, taking only the room they need.
+pub fn marker(ui: &mut egui::Ui, case: &Case, idx: EventIdx) {
+    let Some(m) = case.marks_of(idx) else {
+        return;
+    };
+    let star = m.starred;
+    let note = !m.note.trim().is_empty();
+    let n = m.tags.len();
+    let width = n as f32 * (DOT + GAP)
+        + if star { SIGN + GAP } else { 0.0 }
+        + if note { SIGN + GAP } else { 0.0 };
+    if width <= 0.0 {
+        return;
+    }
+    let height = ui.available_height().min(16.0);
+    let (rect, resp) = ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let mut x = rect.left();
+    let y = rect.center().y;
+    if star {
+        painter.text(
+            egui::pos2(x + SIGN / 2.0, y),
+            egui::Align2::CENTER_CENTER,
+            "★",
+            egui::FontId::proportional(11.0),
+            egui::Color32::from_rgb(240, 190, 40),
+        );
+        x += SIGN + GAP;
+    }
+    for t in &m.tags {
+        let color = case
+            .tag_def(t)
+            .map(tag_color)
+            .unwrap_or(egui::Color32::GRAY);
+        painter.circle_filled(egui::pos2(x + DOT / 2.0, y), DOT / 2.0, color);
+        x += DOT + GAP;
+    }
+    if note {
+        painter.text(
+            egui::pos2(x + SIGN / 2.0, y),
+            egui::Align2::CENTER_CENTER,
+            "✏",
+            egui::FontId::proportional(11.0),
+            ui.visuals().weak_text_color(),
+        );
+    }
+    let mut hover = Vec::new();
+    if star {
+        hover.push("starred".to_owned());
+    }
+    if n > 0 {
+        hover.push(format!("tags: {}", m.tags.join(", ")));
+    }
+    if note {
+        hover.push(format!("note: {}", m.note.trim()));
+    }
+    resp.on_hover_text(hover.join("\n"));
+}
+
+/// The rows a context menu on row `idx` works on: the selection when the
+/// row is one of several selected rows, else that row alone.
+pub fn menu_target(state: &AppState, idx: EventIdx) -> MarkTarget {
+    let sel = &state.selection.marked;
+    if sel.len() > 1 && sel.contains(&idx) {
+        MarkTarget::Selection
+    } else {
+        MarkTarget::Row(idx)
+    }
+}
+
+/// "Tag ▸ (each tag)" and "Star" for a row's context menu.
+pub fn row_menu(ui: &mut egui::Ui, state: &AppState, idx: EventIdx, actions: &mut Vec<Action>) {
+    let target = menu_target(state, idx);
+    let case = &state.case;
+    let several = matches!(target, MarkTarget::Selection);
+    let title = if several {
+        format!("Tag {} selected events", state.selection.marked.len())
+    } else {
+        "Tag".to_owned()
+    };
+    ui.menu_button(title, |ui| {
+        for def in &case.tags {
+            let on = case.has_tag(idx, &def.name);
+            let key = def.shortcut.map(|d| d.to_string()).unwrap_or_default();
+            let text = egui::RichText::new(format!("{} {}", if on { "✔" } else { "  " }, def.name))
+                .color(tag_color(def));
+            if ui.add(egui::Button::new(text).shortcut_text(key)).clicked() {
+                actions.push(Action::ToggleTag {
+                    tag: def.name.clone(),
+                    target: target.clone(),
+                });
+                ui.close();
+            }
+        }
+        ui.separator();
+        if ui.button("Tags…").clicked() {
+            actions.push(Action::ShowTagManager);
+            ui.close();
+        }
+    });
+    let star = if case.is_starred(idx) {
+        "Unstar"
+    } else {
+        "Star"
+    };
+    if ui.add(egui::Button::new(star).shortcut_text("S")).clicked() {
+        actions.push(Action::ToggleStar(target));
+        ui.close();
+    }
+    ui.separator();
+}
