@@ -178,9 +178,9 @@ fn public_keys_from_the_file_dialog_check_the_signatures() {
     assert!(report.summary.signatures_checked);
     assert_eq!(report.summary.signatures_valid, HOURS - 1);
     h.get_by_label(&format!("Public keys: {} (1 keys)", t.keys_file.display()));
-    h.get_by_label(&trailview::gui::integrity_view::signatures_text(
-        &report.summary,
-        true,
+    h.get_by_label(&format!(
+        "Signatures {}",
+        trailview::gui::integrity_view::signatures_text(&report.summary, true)
     ));
     assert!(
         trailview::gui::integrity_view::signatures_text(&report.summary, true)

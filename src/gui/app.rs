@@ -714,6 +714,7 @@ impl TrailviewApp {
         }
         self.queued.clear();
         self.integrity_checks.cancel();
+        self.integrity_view.open = false;
         self.state.close_all();
         self.jobs = ViewJobs::default();
         // The next case starts its revisions again: autosave it whatever

@@ -47,6 +47,16 @@ fn path_name(p: &Path) -> String {
         .unwrap_or_else(|| p.display().to_string())
 }
 
+/// A digest's distinguishing part: its end time stamp
+/// (`…_20240101T030000Z.json.gz`); the whole name when it has no `_`.
+pub fn digest_short_name(p: &Path) -> String {
+    let name = path_name(p);
+    match name.rsplit_once('_') {
+        Some((_, stamp)) => format!("…_{stamp}"),
+        None => name,
+    }
+}
+
 /// The name a log row shows: the local file's name, else the S3 key's.
 pub fn log_name(l: &LogResult) -> String {
     match (&l.path, &l.s3_key) {
@@ -72,6 +82,15 @@ fn log_hover(l: &LogResult) -> String {
     }
     t.push_str(&l.detail);
     t
+}
+
+/// The height the table may scroll in: what the window leaves, but never
+/// past the bottom of the screen (egui sizes a new window before placing
+/// it, and a table as tall as its rows would push the window up over the
+/// query bar).
+fn table_height(ui: &egui::Ui) -> f32 {
+    let to_screen_bottom = ui.ctx().content_rect().max.y - 40.0 - ui.cursor().top();
+    ui.available_height().min(to_screen_bottom).max(80.0)
 }
 
 /// Indices of the rows to show.
@@ -105,17 +124,17 @@ pub fn logs(
         });
         return;
     }
-    let height = ui.available_height();
+    let height = table_height(ui);
     TableBuilder::new(ui)
         .id_salt("integrity_logs")
         .striped(true)
         .resizable(true)
         .auto_shrink([false, true])
         .max_scroll_height(height)
-        .column(Column::exact(95.0))
-        .column(Column::initial(440.0).at_least(120.0).clip(true))
-        .column(Column::initial(110.0).at_least(80.0))
-        .column(Column::initial(300.0).at_least(120.0).clip(true))
+        .column(Column::exact(80.0))
+        .column(Column::initial(545.0).at_least(120.0).clip(true))
+        .column(Column::initial(95.0).at_least(80.0))
+        .column(Column::initial(190.0).at_least(100.0).clip(true))
         .column(Column::remainder().at_least(120.0).clip(true))
         .header(ROW_HEIGHT, |mut h| {
             for t in ["Status", "Log file", "", "Listed by digest", "Detail"] {
@@ -149,7 +168,11 @@ pub fn logs(
                     }
                 });
                 row.col(|ui| {
-                    let d = l.digest.as_deref().map(path_name).unwrap_or_default();
+                    let d = l
+                        .digest
+                        .as_deref()
+                        .map(digest_short_name)
+                        .unwrap_or_default();
                     let full = l
                         .digest
                         .as_ref()
@@ -188,7 +211,7 @@ pub fn digests(ui: &mut egui::Ui, report: &IntegrityReport, problems_only: bool)
         return;
     }
     let pal = Palette::of(ui);
-    let height = ui.available_height();
+    let height = table_height(ui);
     TableBuilder::new(ui)
         .id_salt("integrity_digests")
         .striped(true)
@@ -196,8 +219,8 @@ pub fn digests(ui: &mut egui::Ui, report: &IntegrityReport, problems_only: bool)
         .auto_shrink([false, true])
         .max_scroll_height(height)
         .column(Column::exact(80.0))
-        .column(Column::initial(230.0).at_least(100.0).clip(true))
-        .column(Column::initial(420.0).at_least(120.0).clip(true))
+        .column(Column::initial(170.0).at_least(100.0).clip(true))
+        .column(Column::initial(590.0).at_least(120.0).clip(true))
         .column(Column::initial(150.0).at_least(80.0).clip(true))
         .column(Column::remainder().at_least(120.0).clip(true))
         .header(ROW_HEIGHT, |mut h| {
@@ -245,9 +268,11 @@ pub fn breaks(ui: &mut egui::Ui, report: &IntegrityReport) {
         return;
     }
     let pal = Palette::of(ui);
+    let height = table_height(ui);
     egui::ScrollArea::vertical()
         .id_salt("integrity_breaks")
-        .auto_shrink([false, false])
+        .auto_shrink([false, true])
+        .max_height(height)
         .show(ui, |ui| {
             for b in &report.chain_breaks {
                 ui.horizontal_wrapped(|ui| {
@@ -292,6 +317,16 @@ mod tests {
         assert_eq!(log_name(&l), "local.json.gz");
         assert_eq!(file_name("plain"), "plain");
         assert_eq!(file_name(r"c:\x\y.json"), "y.json");
+        assert_eq!(
+            digest_short_name(Path::new(
+                "/d/1_CloudTrail-Digest_us-east-1_t_us-east-1_20240101T030000Z.json.gz"
+            )),
+            "…_20240101T030000Z.json.gz"
+        );
+        assert_eq!(
+            digest_short_name(Path::new("/d/digest.json")),
+            "digest.json"
+        );
     }
 
     #[test]

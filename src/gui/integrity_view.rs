@@ -28,6 +28,9 @@ pub struct IntegrityView {
     pub tab: Tab,
 }
 
+/// Where the window opens: below the menu and query bar.
+const TOP: f32 = 110.0;
+
 /// What the view says when no digest was loaded.
 pub const NO_DIGESTS: &str = "No CloudTrail-Digest files were loaded, so nothing could be validated. \
 Download the digest folder too (AWSLogs/<account>/CloudTrail-Digest/... next to AWSLogs/<account>/CloudTrail/...) \
@@ -100,12 +103,17 @@ impl IntegrityView {
         actions: &mut Vec<Action>,
     ) {
         let mut open = self.open;
-        // Below the query bar, so queries can be typed with the window open.
-        let max_height = (ctx.content_rect().height() - 180.0).max(300.0);
+        // Between the query bar and the status bar, so queries can be typed
+        // and the badge seen with the window open.
+        let screen = ctx.content_rect();
+        let below_query_bar = egui::Rect::from_min_max(
+            egui::pos2(screen.min.x, screen.min.y + TOP - 10.0),
+            egui::pos2(screen.max.x, screen.max.y - 30.0),
+        );
         egui::Window::new("Integrity")
-            .max_height(max_height)
+            .constrain_to(below_query_bar)
             .open(&mut open)
-            .default_pos([60.0, 110.0])
+            .default_pos([60.0, TOP])
             .default_width(1100.0)
             .resizable(true)
             .show(ctx, |ui| self.contents(ui, state, checks, actions));
@@ -255,10 +263,10 @@ fn summary_grid(ui: &mut egui::Ui, report: &IntegrityReport, keys_loaded: bool) 
             ui.label("Files without digest");
             ui.label(s.no_digest.to_string());
             ui.end_row();
-            ui.label("Signatures");
-            ui.add(egui::Label::new(signatures_text(s, keys_loaded)).wrap());
-            ui.end_row();
         });
+    // Outside the grid: a long wrapped cell would make the grid's value
+    // column narrow and the row tall.
+    ui.add(egui::Label::new(format!("Signatures {}", signatures_text(s, keys_loaded))).wrap());
     for n in &report.notes {
         ui.add(egui::Label::new(egui::RichText::new(format!("Note: {n}")).weak()).wrap());
     }

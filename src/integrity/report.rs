@@ -316,7 +316,7 @@ impl IntegrityReport {
                 s.signatures_valid, s.signatures_failed, s.signatures_not_available
             )
         } else {
-            "signatures not checked (no --public-keys)".to_owned()
+            "signatures not checked (no public keys given)".to_owned()
         };
         format!(
             "{}/{} digests valid, {}/{} log files valid, {} modified, {} missing, {} not covered, {} chain breaks, {} files without digest; {}",
