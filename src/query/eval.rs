@@ -76,7 +76,7 @@ impl Plan<'_> {
     /// Rows in ascending order, visited one raw block at a time.
     fn select_sorted(&self, rows: &[EventIdx], ann: &dyn Annotations) -> Vec<EventIdx> {
         let locs = self.store.raw_locs();
-        let block_of = |i: EventIdx| locs.get(i as usize).map_or(u32::MAX, |l| l.block);
+        let block_of = |i: EventIdx| locs.get(i as usize).map_or(u32::MAX, |l| l.chunk);
         rows.par_chunk_by(|&a, &b| block_of(a) == block_of(b))
             .flat_map_iter(|chunk| {
                 let mut cur = Cursor::new(self.needles.len());
@@ -182,10 +182,10 @@ impl Plan<'_> {
     /// Loads the event's block into the cursor and returns its byte range.
     fn event_bytes(&self, idx: EventIdx, cur: &mut Cursor) -> Option<(usize, usize)> {
         let loc: RawLoc = *self.store.raw_locs().get(idx as usize)?;
-        if cur.block != loc.block {
-            let block = self.store.raw_store().block(loc.block)?;
+        if cur.block != loc.chunk {
+            let block = self.store.raw_store().chunk(loc.chunk)?;
             cur.bytes = block.decompress();
-            cur.block = loc.block;
+            cur.block = loc.chunk;
             cur.lower_ok = false;
             cur.hits.iter_mut().for_each(|h| *h = 0);
         }

@@ -34,12 +34,12 @@ pub fn run(args: &[String]) {
     let t = Instant::now();
     let store = replicate(&seeds, events);
     println!(
-        "store: {} events from {} seed events, built in {:.1} s; raw {} MB in {} blocks",
+        "store: {} events from {} seed events, built in {:.1} s; raw {} MB in {} chunks",
         store.len(),
         seeds.len(),
         t.elapsed().as_secs_f64(),
         store.raw_store().sizes().1 >> 20,
-        store.raw_store().block_count()
+        store.raw_store().chunk_count()
     );
     let all = store.all_rows();
     probe(&store);
@@ -209,10 +209,10 @@ fn replicate(seeds: &[String], n: usize) -> Store {
 fn probe(store: &Store) {
     use rayon::prelude::*;
     let raw = store.raw_store();
-    let n = raw.block_count() as u32;
+    let n = raw.chunk_count() as u32;
     let d = median(3, || {
         (0..n).into_par_iter().for_each(|b| {
-            let _ = raw.block(b).map(|x| x.decompress());
+            let _ = raw.chunk(b).map(|x| x.decompress());
         })
     });
     report("decompress every raw block (floor)", d, n as usize);
