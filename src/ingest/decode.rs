@@ -44,7 +44,9 @@ pub fn read_text(path: &Path, size: u64, options: &LoadOptions) -> Result<Decode
     // Read the whole file (it may have grown since it was listed: the read
     // is bounded by the size limits, not by the listed size).
     let cap = usize::try_from(size.min(options.max_file_bytes)).unwrap_or(usize::MAX);
-    let mut raw = Vec::with_capacity(cap.saturating_add(1));
+    // Exactly the listed size, so that a gzip file can be kept as read
+    // without reallocating (the end of the file is found by a small probe).
+    let mut raw = Vec::with_capacity(cap);
     file.take(options.max_file_bytes.max(limit).saturating_add(1))
         .read_to_end(&mut raw)
         .map_err(|e| format!("cannot read: {}", io_reason(&e)))?;

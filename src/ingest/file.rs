@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::ingest::decode::read_text;
+use crate::ingest::gunzip;
 use crate::ingest::options::LoadOptions;
 use crate::ingest::report::{FileOutcome, Problem};
 use crate::ingest::shapes::{Shape, read_shapes};
@@ -70,7 +71,7 @@ pub fn read_file(entry: &Entry, options: &LoadOptions) -> (Option<Batch>, FileOu
     });
     let mut sink = Sink::with_gzip(entry.path.clone(), source);
     let text_outcome = read_shapes(&decoded.text, is_csv_name(&entry.path), &mut sink);
-    drop(decoded);
+    gunzip::recycle(decoded.text.into_bytes());
     if let Some(reason) = text_outcome.problem {
         outcome.problems.push(Problem::new(&entry.path, reason));
     }

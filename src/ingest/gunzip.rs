@@ -20,6 +20,33 @@ thread_local! {
     /// This thread's libdeflate decompressor (allocating one per call
     /// costs more than inflating a small file).
     static DECOMPRESSOR: RefCell<Option<libdeflater::Decompressor>> = const { RefCell::new(None) };
+    /// A spent output buffer of this thread, reused for the next file (no
+    /// allocation, page faults or zeroing of fresh memory per file).
+    static SPARE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Spare buffers bigger than this are freed rather than kept.
+const MAX_SPARE: usize = 16 << 20;
+
+/// Gives a spent output buffer (such as a file's text once its records
+/// are read) back for reuse by this thread's next [`gunzip`].
+pub fn recycle(buf: Vec<u8>) {
+    if buf.capacity() <= MAX_SPARE {
+        SPARE.with(|cell| {
+            let mut spare = cell.borrow_mut();
+            if buf.capacity() > spare.capacity() {
+                *spare = buf;
+            }
+        });
+    }
+}
+
+/// A buffer of `len` bytes whose contents are to be overwritten.
+fn buffer(len: usize) -> Vec<u8> {
+    let mut buf = SPARE.with(|cell| std::mem::take(&mut *cell.borrow_mut()));
+    // Only bytes past the old length are zeroed.
+    buf.resize(len, 0);
+    buf
 }
 
 /// True when `data` starts like gzip.
@@ -97,16 +124,17 @@ fn single_member(data: &[u8], limit: u64) -> Option<Vec<u8>> {
     if memchr::memmem::find(&data[10..], &MEMBER_START).is_some() {
         return None;
     }
-    let mut out = vec![0u8; size];
+    let mut out = buffer(size);
     let n = DECOMPRESSOR.with(|cell| {
         let mut slot = cell.borrow_mut();
         let d = slot.get_or_insert_with(libdeflater::Decompressor::new);
         d.gzip_decompress(data, &mut out).ok()
-    })?;
+    });
     // libdeflate checked the member's own trailer; the file's last eight
     // bytes must be that trailer, or something follows the member.
     let crc = u32::from_le_bytes(data[data.len() - 8..data.len() - 4].try_into().ok()?);
-    if n != size || libdeflater::crc32(&out) != crc {
+    if n != Some(size) || libdeflater::crc32(&out) != crc {
+        recycle(out);
         return None;
     }
     Some(out)

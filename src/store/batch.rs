@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
 
 use crate::identity;
 use crate::ingest::record::{RecordError, RecordFields, parse_record};
@@ -73,11 +73,14 @@ pub fn format_uuid(v: u128) -> String {
     )
 }
 
-/// Per-batch dictionary for one string column.
+/// Per-batch dictionary for one string column. Values are kept end to end
+/// in one string (no allocation per value), found again through a hash
+/// table of ids.
 #[derive(Debug, Default)]
 pub struct LocalDict {
-    pub values: Vec<String>,
-    ids: FxHashMap<String, u32>,
+    text: String,
+    ends: Vec<u32>,
+    ids: HashTable<u32>,
 }
 
 impl LocalDict {
@@ -85,14 +88,37 @@ impl LocalDict {
         if s.is_empty() {
             return u32::MAX;
         }
-        if let Some(&id) = self.ids.get(s) {
+        let (text, ends) = (&self.text, &self.ends);
+        let value = |id: u32| value_of(text, ends, id);
+        let hash = hash_str(s);
+        if let Some(&id) = self.ids.find(hash, |&id| value(id) == s) {
             return id;
         }
-        let id = self.values.len() as u32;
-        self.values.push(s.to_owned());
-        self.ids.insert(s.to_owned(), id);
+        let id = self.ends.len() as u32;
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+        let (text, ends) = (&self.text, &self.ends);
+        self.ids
+            .insert_unique(hash, id, |&id| hash_str(value_of(text, ends, id)));
         id
     }
+
+    /// The values in id order.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len() as u32).map(|id| value_of(&self.text, &self.ends, id))
+    }
+}
+
+fn value_of<'a>(text: &'a str, ends: &[u32], id: u32) -> &'a str {
+    let i = id as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    let end = ends.get(i).map_or(0, |&e| e as usize);
+    text.get(start..end).unwrap_or("")
+}
+
+fn hash_str(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
 }
 
 /// A record that could not be read as an event.
@@ -359,8 +385,10 @@ mod tests {
         assert_eq!(batch.problems.len(), 1);
         assert_eq!(batch.problems[0].index, 1);
         assert_eq!(
-            batch.dicts[StrCol::EventName as usize].values,
-            vec!["A".to_string()]
+            batch.dicts[StrCol::EventName as usize]
+                .values()
+                .collect::<Vec<_>>(),
+            vec!["A"]
         );
         assert_eq!(batch.time[1], NO_TIME);
         assert_eq!(batch.record_index, vec![0, 2]);

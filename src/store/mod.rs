@@ -157,7 +157,7 @@ impl Store {
             .dicts
             .iter()
             .zip(self.dicts.iter_mut())
-            .map(|(local, global)| local.values.iter().map(|v| global.intern(v)).collect())
+            .map(|(local, global)| local.values().map(|v| global.intern(v)).collect())
             .collect();
         let mut out = AppendOutcome::default();
         for i in 0..batch.time.len() {

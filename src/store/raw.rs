@@ -276,3 +276,143 @@ impl RawStore {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+
+    fn gz(data: &[u8]) -> Box<[u8]> {
+        let mut e = GzEncoder::new(Vec::new(), Compression::default());
+        e.write_all(data).expect("gzip");
+        e.finish().expect("gzip").into_boxed_slice()
+    }
+
+    fn events(n: usize) -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "{{\"eventID\":\"{i}\",\"pad\":\"{}\"}}",
+                    "x".repeat(i % 700)
+                )
+                .into_bytes()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn zstd_blocks_round_trip_events() {
+        let mut w = BlockWriter::default();
+        let events = events(2000);
+        let locs: Vec<RawLoc> = events.iter().map(|e| w.push(e)).collect();
+        let mut store = RawStore::default();
+        let first = store.append(w.finish());
+        assert_eq!(first, 0);
+        assert!(store.chunk_count() > 1);
+        assert!(store.chunk(0).is_some_and(|c| !c.is_gzip()));
+        for (e, loc) in events.iter().zip(&locs) {
+            assert_eq!(&store.get(*loc), e);
+        }
+        let (compressed, raw) = store.sizes();
+        assert!(compressed < raw / 3, "{compressed} vs {raw}");
+        assert_eq!(store.gzip_sizes(), (0, 0));
+    }
+
+    #[test]
+    fn gzip_chunks_give_spans_of_their_text_including_multi_member() {
+        let text = b"{\"Records\":[{\"a\":1},{\"b\":2}]}";
+        let one = gz(text);
+        // The same text as two gzip members, cut inside a record.
+        let mut two = gz(&text[..15]).into_vec();
+        two.extend_from_slice(&gz(&text[15..]));
+        let mut store = RawStore::default();
+        let a = store.append(vec![Chunk::gzip(one.clone(), text.len() as u32)]);
+        let b = store.append(vec![Chunk::gzip(two.into_boxed_slice(), text.len() as u32)]);
+        for chunk in [a, b] {
+            assert!(store.chunk(chunk).is_some_and(Chunk::is_gzip));
+            let first = RawLoc {
+                chunk,
+                offset: 12,
+                len: 7,
+            };
+            let second = RawLoc {
+                chunk,
+                offset: 20,
+                len: 7,
+            };
+            assert_eq!(store.get(first), b"{\"a\":1}");
+            assert_eq!(store.get(second), b"{\"b\":2}");
+        }
+        assert_eq!(store.gzip_sizes().0, store.sizes().0);
+        // A chunk whose recorded size is wrong reads back as nothing rather
+        // than as wrong bytes.
+        let bad = Chunk::gzip(one, text.len() as u32 + 1);
+        assert!(bad.decompress().is_empty());
+    }
+
+    #[test]
+    fn cache_keeps_recent_chunks_and_reads_stay_exact() {
+        let mut store = RawStore::default();
+        let texts: Vec<Vec<u8>> = (0..CACHE_CHUNKS + 3)
+            .map(|i| format!("{{\"n\":{i}}}").into_bytes())
+            .collect();
+        for t in &texts {
+            store.append(vec![Chunk::gzip(gz(t), t.len() as u32)]);
+        }
+        // Read every chunk twice, out of order: the cache never holds more
+        // than CACHE_CHUNKS and never mixes chunks up.
+        for round in 0..2 {
+            for n in (0..texts.len()).rev().chain(0..texts.len()) {
+                let got = store.chunk_bytes(n as u32);
+                assert_eq!(
+                    got.as_slice(),
+                    texts[n].as_slice(),
+                    "round {round} chunk {n}"
+                );
+            }
+        }
+        let cache = store.cache.lock().expect("cache");
+        assert_eq!(cache.len(), CACHE_CHUNKS);
+        // Most recently used first.
+        assert_eq!(cache[0].0, texts.len() as u32 - 1);
+    }
+
+    #[test]
+    fn unused_chunks_are_freed_and_trailing_ones_dropped() {
+        let mut store = RawStore::default();
+        let t = b"{\"x\":1}";
+        store.append(vec![Chunk::compress(t)]);
+        let first = store.append(vec![
+            Chunk::compress(t),
+            Chunk::gzip(gz(t), t.len() as u32),
+            Chunk::gzip(gz(t), t.len() as u32),
+        ]);
+        assert_eq!(first, 1);
+        let _ = store.chunk_bytes(3);
+        store.drop_unused(first, &[true, false, false]);
+        assert_eq!(store.chunk_count(), 2);
+        store.drop_unused(first, &[false]);
+        assert_eq!(store.chunk_count(), 1);
+        assert!(
+            store
+                .cache
+                .lock()
+                .expect("cache")
+                .iter()
+                .all(|(n, _)| *n < 1)
+        );
+        // A freed chunk in the middle keeps the numbers of those after it.
+        let first = store.append(vec![Chunk::compress(t), Chunk::compress(b"{}")]);
+        store.drop_unused(first, &[false, true]);
+        assert_eq!(store.chunk_count(), 3);
+        assert_eq!(store.chunk(first).map(Chunk::raw_len), Some(0));
+        let loc = RawLoc {
+            chunk: first + 1,
+            offset: 0,
+            len: 2,
+        };
+        assert_eq!(store.get(loc), b"{}");
+    }
+}
