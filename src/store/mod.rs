@@ -13,6 +13,7 @@ pub mod interner;
 pub mod path;
 pub mod raw;
 pub mod sort;
+pub mod trigrams;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -372,6 +373,7 @@ impl Store {
         let (raw_gzip, _) = self.raw.gzip_sizes();
         MemoryReport {
             raw_gzip,
+            text_index: self.raw.index_bytes(),
             events: n,
             columns,
             dictionaries: dicts,
@@ -401,11 +403,13 @@ pub struct MemoryReport {
     /// The part of `raw_compressed` that is gzip input files kept as read
     /// (the rest is zstd blocks).
     pub raw_gzip: usize,
+    /// Trigram bitmaps built by full-text searches so far.
+    pub text_index: usize,
 }
 
 impl MemoryReport {
     pub fn total(&self) -> usize {
-        self.columns + self.dictionaries + self.dedupe_index + self.raw_compressed
+        self.columns + self.dictionaries + self.dedupe_index + self.raw_compressed + self.text_index
     }
 }
 

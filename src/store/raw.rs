@@ -8,9 +8,10 @@
 //! scanned in parallel for full-text search and export.
 
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::ingest::gunzip;
+use crate::store::trigrams::Trigrams;
 
 /// Uncompressed size a block is filled to before it is compressed.
 pub const BLOCK_TARGET: usize = 256 * 1024;
@@ -51,6 +52,8 @@ enum Body {
 pub struct Chunk {
     body: Body,
     raw_len: u32,
+    /// Built by the first full-text search that reads the chunk.
+    trigrams: OnceLock<Trigrams>,
 }
 
 impl Chunk {
@@ -75,6 +78,7 @@ impl Chunk {
         Chunk {
             body: compressed.map_or_else(|| Body::Plain(Box::from(bytes)), Body::Zstd),
             raw_len: bytes.len() as u32,
+            trigrams: OnceLock::new(),
         }
     }
 
@@ -84,6 +88,7 @@ impl Chunk {
         Chunk {
             body: Body::Gzip(bytes),
             raw_len,
+            trigrams: OnceLock::new(),
         }
     }
 
@@ -117,9 +122,23 @@ impl Chunk {
         }
     }
 
+    /// The chunk's trigram bitmap, once a search has built it.
+    pub fn trigrams(&self) -> Option<&Trigrams> {
+        self.trigrams.get()
+    }
+
+    /// Builds the trigram bitmap from the chunk's lower-cased text, unless
+    /// it is built already.
+    pub fn index_lower(&self, lower: &[u8]) {
+        if self.trigrams.get().is_none() {
+            let _ = self.trigrams.set(Trigrams::of_lower(lower));
+        }
+    }
+
     /// Frees the chunk's bytes (no event refers to it any more).
     fn clear(&mut self) {
         self.body = Body::Empty;
+        self.trigrams = OnceLock::new();
     }
 }
 
@@ -257,6 +276,15 @@ impl RawStore {
         self.chunks.iter().fold((0, 0), |(c, r), b| {
             (c + b.compressed_len(), r + b.raw_len())
         })
+    }
+
+    /// Bytes held by the trigram bitmaps built so far.
+    pub fn index_bytes(&self) -> usize {
+        self.chunks
+            .iter()
+            .filter_map(Chunk::trigrams)
+            .map(Trigrams::heap_bytes)
+            .sum()
     }
 
     /// Like [`Self::sizes`], for the gzip chunks only.
