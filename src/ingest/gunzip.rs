@@ -100,9 +100,9 @@ pub fn inflate_exact(data: &[u8], len: usize) -> Option<Vec<u8>> {
     if let Some(bytes) = single_member(data, len as u64) {
         return (bytes.len() == len).then_some(bytes);
     }
-    let mut bytes = Vec::with_capacity(len);
+    let mut bytes = Vec::with_capacity(len.saturating_add(1));
     MultiGzDecoder::new(data)
-        .take(len as u64)
+        .take(len as u64 + 1)
         .read_to_end(&mut bytes)
         .ok()?;
     (bytes.len() == len).then_some(bytes)

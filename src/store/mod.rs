@@ -428,6 +428,9 @@ pub fn store_from_texts(files: &[(&str, &[&str])]) -> Store {
 }
 
 #[cfg(test)]
+mod chunk_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

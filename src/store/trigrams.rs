@@ -37,6 +37,12 @@ impl Trigrams {
         })
     }
 
+    /// Share of bits set (0 to 1): near 1, the bitmap rules nothing out.
+    pub fn fill(&self) -> f64 {
+        let set: u32 = self.0.iter().map(|w| w.count_ones()).sum();
+        f64::from(set) / BITS as f64
+    }
+
     /// Bytes held.
     pub fn heap_bytes(&self) -> usize {
         self.0.len() * 8

@@ -109,10 +109,16 @@ pub fn run(args: &[String]) {
         }
     }
     let mem = store.memory_report();
+    let raw = store.raw_store();
+    let fills: Vec<f64> = (0..raw.chunk_count() as u32)
+        .filter_map(|n| raw.chunk(n)?.trigrams().map(|t| t.fill()))
+        .collect();
     println!(
-        "trigram bitmaps after the searches above: {:.1} MB ({:.1} B/event)",
+        "trigram bitmaps after the searches above: {:.1} MB ({:.1} B/event), {} chunks, mean fill {:.0} %",
         mem.text_index as f64 / 1e6,
-        mem.text_index as f64 / store.len().max(1) as f64
+        mem.text_index as f64 / store.len().max(1) as f64,
+        fills.len(),
+        100.0 * fills.iter().sum::<f64>() / fills.len().max(1) as f64
     );
     // Filtering a shuffled (sorted by another column) row list.
     let mut by_ip = all.clone();
