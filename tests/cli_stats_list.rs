@@ -181,3 +181,28 @@ fn help_on_every_subcommand() {
         assert!(text.contains("Usage"), "{args:?}: {text}");
     }
 }
+
+#[test]
+fn list_sorted_by_a_json_path_descending() {
+    let out = trailview(&[
+        "list",
+        "--sort",
+        "userIdentity.arn",
+        "--desc",
+        "--columns",
+        "userIdentity.arn",
+        &path_arg("stratus-red-team"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let arns: Vec<String> = text.lines().skip(1).map(str::to_lowercase).collect();
+    assert_eq!(arns.len(), 310);
+    let mut sorted = arns.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(arns, sorted);
+    assert_ne!(arns.first(), arns.last());
+}

@@ -13,7 +13,7 @@ use trailview::gui::TrailviewApp;
 use trailview::gui::jobs::read_store;
 use trailview::gui::picker::FakePicker;
 use trailview::gui::settings::Settings;
-use trailview::model::Column;
+use trailview::model::{Column, ColumnSpec};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
@@ -280,4 +280,61 @@ fn close_all_returns_to_the_start_screen() {
     settle(&mut h);
     assert_eq!(h.state().state.store_len(), 0);
     h.get_by_label("Open sample data");
+}
+
+#[test]
+fn json_path_column_added_in_the_chooser_sorts_by_its_value() {
+    let mut h = loaded("stratus-red-team");
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Columns…").click();
+    settle(&mut h);
+    assert!(
+        h.state().flags.show_columns,
+        "the Columns window did not open"
+    );
+    let field = h.get_by_label("JSON path");
+    field.click();
+    field.type_text("userIdentity.arn");
+    h.run_steps(2);
+    h.get_by_label("Add").click();
+    h.run_steps(2);
+    let path = ColumnSpec::Path("userIdentity.arn".into());
+    assert_eq!(h.state().settings.column_specs().last(), Some(&path));
+    // The new column is the last, beyond the window's right edge: keep
+    // only the time and it, as if the analyst hid the others.
+    h.state_mut().flags.show_columns = false;
+    h.state_mut()
+        .settings
+        .set_columns(&[ColumnSpec::Column(Column::Time), path]);
+    settle(&mut h);
+    h.get_by_label("userIdentity.arn").click();
+    settle(&mut h);
+    let arns = |h: &Harness<'static, TrailviewApp>| -> Vec<String> {
+        let app = h.state();
+        let store = read_store(&app.state.store);
+        app.state
+            .rows
+            .iter()
+            .map(|&i| {
+                store
+                    .json(i)
+                    .and_then(|j| {
+                        j.pointer("/userIdentity/arn")
+                            .and_then(|v| v.as_str())
+                            .map(str::to_lowercase)
+                    })
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let asc = arns(&h);
+    let mut sorted = asc.clone();
+    sorted.sort();
+    assert_eq!(asc, sorted);
+    assert!(asc.iter().any(|b| !b.is_empty()), "no ARNs: {asc:?}");
+    h.get_by_label("userIdentity.arn").click();
+    settle(&mut h);
+    let desc = arns(&h);
+    assert_eq!(desc.first(), asc.last());
 }

@@ -169,7 +169,7 @@ fn every_hash_in_the_manifest_is_recomputed() {
         .find(|a| a.event_id == "a-2")
         .expect("a-2");
     assert_eq!(
-        (upload.tags.clone(), upload.note.as_str()),
+        (upload.marks.tags.clone(), upload.marks.note.as_str()),
         (vec!["evidence".to_owned()], "the upload")
     );
     let no_id = m
@@ -181,7 +181,7 @@ fn every_hash_in_the_manifest_is_recomputed() {
     assert!(
         m.annotations
             .iter()
-            .any(|a| a.starred && a.event_id == "a-1")
+            .any(|a| a.marks.starred && a.event_id == "a-1")
     );
 
     // Tampering with the export after the fact is visible.
@@ -222,7 +222,7 @@ fn export_tagged_events_exports_exactly_the_tagged_ones() {
     assert_eq!(m.integrity, "not checked");
     assert!(m.sources.iter().all(|s| s.integrity == "not checked"));
     assert_eq!(m.annotations.len(), 2);
-    assert!(m.annotations.iter().all(|a| a.tags == ["evidence"]));
+    assert!(m.annotations.iter().all(|a| a.marks.tags == ["evidence"]));
     let lines = std::fs::read_to_string(&exported).expect("read");
     assert_eq!(lines.lines().count(), 2);
     assert!(!lines.contains("PutObject"));

@@ -6,12 +6,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::case::EventAnnotations;
 use crate::cli::common::{CliError, InputArgs, print};
 use crate::cli::filter::{FilterArgs, select};
-use crate::cli::list::{parse_columns, parse_sort};
+use crate::cli::list::{check_paths_exist, integrity_if, parse_columns, parse_sort};
 use crate::export::manifest::{self, ManifestInput};
 use crate::export::{self, ExportFormat, ExportRequest};
-use crate::model::ColumnSpec;
+use crate::model::{ColumnSpec, Mark};
+use crate::query::order::sort_rows;
 use crate::store::sort::Order;
 
 #[derive(Args, Debug, Clone)]
@@ -71,9 +73,18 @@ pub fn run(args: &ExportArgs) -> Result<(), CliError> {
         (None, _) => Vec::new(),
     };
     let (store, report) = args.input.load()?;
+    check_paths_exist(&store, &columns)?;
+    check_paths_exist(&store, std::slice::from_ref(&sort))?;
+    let integrity_spec = ColumnSpec::Mark(Mark::Integrity);
+    let integrity = integrity_if(
+        &store,
+        &report,
+        columns.contains(&integrity_spec) || sort == integrity_spec,
+    );
+    let ann = EventAnnotations::new(&store, None, integrity.as_ref());
     let mut rows = select(&store, query.as_ref());
     let order = Order::descending_if(args.desc);
-    store.sort_rows(&mut rows, sort, order);
+    sort_rows(&store, &mut rows, &sort, order, &ann);
     let req = ExportRequest {
         rows: &rows,
         format,
@@ -81,7 +92,8 @@ pub fn run(args: &ExportArgs) -> Result<(), CliError> {
         out: args.out.clone(),
         protected_inputs: args.input.paths.clone(),
     };
-    let summary = export::export(&store, &req).map_err(|e| CliError::failure(e.to_string()))?;
+    let summary = export::export_annotated(&store, &req, &export::Progress::default(), &ann)
+        .map_err(|e| CliError::failure(e.to_string()))?;
     let mut text = format!(
         "Exported {} events to {} ({}, {} bytes, sha256 {})\n",
         summary.events,
@@ -91,12 +103,11 @@ pub fn run(args: &ExportArgs) -> Result<(), CliError> {
         summary.sha256
     );
     if !args.no_manifest {
-        let sort_spec = ColumnSpec::Column(sort);
         let written = manifest::write(&ManifestInput {
             exported_file: &summary.path,
             format: format.name(),
             query: args.filter.filter.as_deref().unwrap_or(""),
-            sort: Some((&sort_spec, order)),
+            sort: Some((&sort, order)),
             columns: &columns,
             rows: &rows,
             store: &store,

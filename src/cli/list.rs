@@ -9,8 +9,10 @@ use serde_json::{Map, Value};
 use crate::case::{EventAnnotations, IntegrityIndex};
 use crate::cli::common::{CliError, InputArgs, write_error};
 use crate::cli::filter::{FilterArgs, select};
+use crate::ingest::LoadReport;
 use crate::model::{Column, ColumnSpec, EventIdx, Mark};
 use crate::query::mark_text;
+use crate::query::order::sort_rows;
 use crate::store::Store;
 use crate::store::path::{is_known_root, is_well_formed, lookup, value_text};
 use crate::store::sort::Order;
@@ -76,19 +78,35 @@ pub fn parse_columns(names: Option<&[String]>) -> Result<Vec<ColumnSpec>, CliErr
         .collect()
 }
 
-/// Parses `--sort`.
-pub fn parse_sort(name: Option<&str>) -> Result<Column, CliError> {
-    match name {
-        None => Ok(Column::Time),
-        Some(n) => Column::parse(n.trim())
-            .ok_or_else(|| CliError::usage(format!("unknown sort column {n:?}"))),
+/// Parses `--sort`: a column name, `integrity`, or a JSON path.
+pub fn parse_sort(name: Option<&str>) -> Result<ColumnSpec, CliError> {
+    let Some(n) = name else {
+        return Ok(ColumnSpec::Column(Column::Time));
+    };
+    match ColumnSpec::parse(n) {
+        ColumnSpec::Path(p) if !is_well_formed(&p) => {
+            Err(CliError::usage(format!("unknown sort column {n:?}")))
+        }
+        ColumnSpec::Mark(m) if m != Mark::Integrity => Err(CliError::usage(format!(
+            "cannot sort by {n:?}: it is a case annotation; open the case in the app"
+        ))),
+        spec => Ok(spec),
     }
+}
+
+/// The integrity status of every loaded file, when `needed` and digests
+/// were loaded.
+pub fn integrity_if(store: &Store, report: &LoadReport, needed: bool) -> Option<IntegrityIndex> {
+    if !needed {
+        return None;
+    }
+    crate::integrity::verify_loaded(report, None).map(|r| IntegrityIndex::new(store, &r))
 }
 
 /// A JSON path whose first field is not a CloudTrail field must exist in
 /// at least one loaded event, so that a typo is an error, not an empty
 /// column.
-fn check_paths_exist(store: &Store, columns: &[ColumnSpec]) -> Result<(), CliError> {
+pub fn check_paths_exist(store: &Store, columns: &[ColumnSpec]) -> Result<(), CliError> {
     for spec in columns {
         let ColumnSpec::Path(p) = spec else { continue };
         if is_known_root(p) || store.is_empty() {
@@ -116,14 +134,22 @@ pub fn run(args: &ListArgs) -> Result<(), CliError> {
     let query = args.filter.query()?;
     let (store, report) = args.input.load()?;
     check_paths_exist(&store, &columns)?;
-    let integrity = columns
-        .contains(&ColumnSpec::Mark(Mark::Integrity))
-        .then(|| crate::integrity::verify_loaded(&report, None))
-        .flatten()
-        .map(|r| IntegrityIndex::new(&store, &r));
+    check_paths_exist(&store, std::slice::from_ref(&sort))?;
+    let integrity_spec = ColumnSpec::Mark(Mark::Integrity);
+    let integrity = integrity_if(
+        &store,
+        &report,
+        columns.contains(&integrity_spec) || sort == integrity_spec,
+    );
     let ann = EventAnnotations::new(&store, None, integrity.as_ref());
     let mut rows = select(&store, query.as_ref());
-    store.sort_rows(&mut rows, sort, Order::descending_if(args.desc));
+    sort_rows(
+        &store,
+        &mut rows,
+        &sort,
+        Order::descending_if(args.desc),
+        &ann,
+    );
     if let Some(n) = args.limit {
         rows.truncate(n);
     }
@@ -246,9 +272,20 @@ mod tests {
             parse_columns(None).expect("default").len(),
             Column::DEFAULT_TABLE.len()
         );
-        assert_eq!(parse_sort(Some("name")).expect("sort"), Column::EventName);
-        assert_eq!(parse_sort(Some("bogus")).expect_err("bad").code, 2);
+        assert_eq!(
+            parse_sort(Some("name")).expect("sort"),
+            ColumnSpec::Column(Column::EventName)
+        );
+        assert_eq!(
+            parse_sort(Some("requestParameters.bucketName")).expect("path"),
+            ColumnSpec::Path("requestParameters.bucketName".into())
+        );
+        assert_eq!(parse_sort(Some("tags")).expect_err("case only").code, 2);
+        assert_eq!(parse_sort(Some("a..b")).expect_err("bad").code, 2);
         let s = store();
+        // A sort by an unknown field is caught like an unknown column.
+        let bogus = parse_sort(Some("bogus")).expect("well-formed");
+        assert!(check_paths_exist(&s, &[bogus]).is_err());
         assert!(check_paths_exist(&s, &[ColumnSpec::Path("p_log_type".into())]).is_ok());
         assert!(check_paths_exist(&s, &[ColumnSpec::Path("evntName".into())]).is_err());
     }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::Case;
+use crate::case::{Case, EventMarks};
 use crate::integrity::IntegrityReport;
 use crate::integrity::hashing::sha256_file;
 use crate::model::{ColumnSpec, EventIdx};
@@ -86,12 +86,9 @@ pub struct EventAnnotation {
     pub event_id: String,
     pub file: PathBuf,
     pub record: u32,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub note: String,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub starred: bool,
+    /// `tags`, `note` and `starred`, as in a case file.
+    #[serde(flatten)]
+    pub marks: EventMarks,
 }
 
 /// The manifest as written.
@@ -199,9 +196,7 @@ fn annotations(store: &Store, case: &Case, rows: &[EventIdx]) -> Vec<EventAnnota
                 event_id: store.event_id(idx).into_owned(),
                 file: origin.path.to_path_buf(),
                 record: origin.record_index,
-                tags: marks.tags.clone(),
-                note: marks.note.clone(),
-                starred: marks.starred,
+                marks: marks.clone(),
             })
         })
         .collect()

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::exporter::Format;
 use super::summary::LaneGrouping;
-use crate::model::{Column, EventIdx};
+use crate::model::{ColumnSpec, EventIdx};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -27,7 +27,8 @@ pub enum Action {
     /// Filter to every event mentioning an Athena queryExecutionId.
     OpenQueryPivot(String),
     SetTimeRange(Option<(i64, i64)>),
-    SortBy(Column),
+    /// Sort by a column; again to reverse.
+    SortBy(ColumnSpec),
     /// Click on the row at a position of the current rows.
     ClickRow {
         pos: usize,
@@ -48,6 +49,10 @@ pub enum Action {
         selected_only: bool,
     },
     ShowReport,
+    /// Open the Integrity window.
+    ShowIntegrity,
+    /// Ask for a `list-public-keys` JSON file, then check again with it.
+    PickPublicKeys,
     ShowColumns,
     SetGrouping(LaneGrouping),
     Copy(String),

@@ -15,8 +15,9 @@ use super::picker::{PickKind, Picker};
 use super::settings::{Settings, ThemeChoice};
 use super::state::AppState;
 use super::{
-    column_chooser, detail, export_dialog, facets, filter, fmt, histogram, keys, load_report,
-    menu_bar, progress, query_bar, start_screen, table, timeline,
+    column_chooser, detail, export_dialog, facets, filter, fmt, histogram, integrity_job,
+    integrity_view, keys, load_report, menu_bar, progress, query_bar, start_screen, table,
+    timeline,
 };
 use crate::ingest::LoadMessage;
 use crate::store::batch::Batch;
@@ -32,6 +33,7 @@ enum PickPurpose {
         format: super::exporter::Format,
         selected_only: bool,
     },
+    PublicKeys,
 }
 
 /// Open windows and one-shot UI requests.
@@ -90,6 +92,8 @@ pub struct TrailviewApp {
     pub histogram: histogram::HistogramView,
     pub timeline: timeline::TimelineView,
     pub detail: detail::DetailView,
+    pub integrity_view: integrity_view::IntegrityView,
+    pub integrity_checks: integrity_job::IntegrityChecks,
     pub stats: FrameStats,
     jobs: ViewJobs,
     load: Option<LoadJob>,
@@ -122,6 +126,8 @@ impl TrailviewApp {
             histogram: histogram::HistogramView::default(),
             timeline: timeline::TimelineView,
             detail: detail::DetailView::default(),
+            integrity_view: Default::default(),
+            integrity_checks: Default::default(),
             stats: FrameStats::default(),
             settings,
             flags: UiFlags::default(),
@@ -153,6 +159,7 @@ impl TrailviewApp {
             && !self.state.view_dirty
             && self.pending_pick.is_none()
             && self.export_job.is_none()
+            && !self.integrity_checks.busy()
     }
 
     /// Draws one frame.
@@ -266,6 +273,10 @@ impl TrailviewApp {
         if self.flags.show_report {
             load_report::show(&ctx, &self.state, &mut self.flags.show_report);
         }
+        if self.integrity_view.open {
+            self.integrity_view
+                .show(&ctx, &self.state, &self.integrity_checks, actions);
+        }
         if self.flags.show_export {
             self.export
                 .show(&ctx, &self.state, &mut self.flags.show_export, actions);
@@ -329,6 +340,7 @@ impl TrailviewApp {
             }
         }
         self.state.report.report.cancelled = false;
+        self.integrity_checks.cancel();
         self.state.progress = Some(Default::default());
         self.state
             .info(format!("Loading {}…", describe_paths(&paths)));
@@ -337,6 +349,9 @@ impl TrailviewApp {
 
     fn poll_background(&mut self) {
         self.poll_load();
+        if self.integrity_checks.poll(&mut self.state) {
+            self.state.view_dirty = true;
+        }
         for r in self.jobs.poll() {
             match r {
                 ViewResult::Rows {
@@ -364,6 +379,11 @@ impl TrailviewApp {
                 } => {
                     if let Some(path) = paths.into_iter().next() {
                         self.start_export(path, format, selected_only);
+                    }
+                }
+                PickPurpose::PublicKeys => {
+                    if let Some(path) = paths.into_iter().next() {
+                        self.check_integrity(Some(path));
                     }
                 }
             }
@@ -467,7 +487,15 @@ impl TrailviewApp {
             }
             self.state.progress = None;
             self.state.view_dirty = true;
+            self.check_integrity(None);
         }
+    }
+
+    /// Checks everything loaded against its digests in the background,
+    /// reading `new_keys` first when given.
+    fn check_integrity(&mut self, new_keys: Option<PathBuf>) {
+        let wake = self.wake();
+        self.integrity_checks.start(&mut self.state, new_keys, wake);
     }
 
     /// Recompiles the query and starts recomputing the rows.
@@ -487,7 +515,7 @@ impl TrailviewApp {
         let req = ViewRequest {
             filter,
             time_range: self.state.time_range,
-            sort: Some((self.state.sort.column, self.state.sort.order)),
+            sort: Some((self.state.sort.column.clone(), self.state.sort.order)),
             grouping: self.settings.lane_grouping,
             facet_top: self.settings.facet_top,
             case: Some(self.state.case.clone()),
@@ -516,7 +544,9 @@ impl TrailviewApp {
             out: path,
             protected: self.state.loaded_paths.clone(),
             query: self.state.applied_query.clone(),
-            sort: (self.state.sort.column, self.state.sort.order),
+            sort: (self.state.sort.column.clone(), self.state.sort.order),
+            integrity: self.state.integrity.clone(),
+            integrity_index: self.state.integrity_index.clone(),
         };
         let store = self.state.store.clone();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -552,6 +582,7 @@ impl TrailviewApp {
                     job.cancel();
                 }
                 self.queued.clear();
+                self.integrity_checks.cancel();
                 self.state.close_all();
                 self.state.info("Closed all data");
                 self.jobs = ViewJobs::default();
@@ -638,6 +669,8 @@ impl TrailviewApp {
                 );
             }
             Action::ShowReport => self.flags.show_report = true,
+            Action::ShowIntegrity => self.integrity_view.open = true,
+            Action::PickPublicKeys => self.pick(PickKind::PublicKeys, PickPurpose::PublicKeys, ctx),
             Action::ShowColumns => self.flags.show_columns = true,
             Action::SetGrouping(g) => {
                 self.settings.lane_grouping = g;

@@ -2,10 +2,13 @@
 //! writes the events, then the evidence manifest next to the file.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use crate::case::{EventAnnotations, IntegrityIndex};
 use crate::export::manifest::{self, ManifestInput};
 use crate::export::{self, ExportFormat, ExportRequest};
-use crate::model::{Column, ColumnSpec, EventIdx};
+use crate::integrity::IntegrityReport;
+use crate::model::{ColumnSpec, EventIdx};
 use crate::store::Store;
 use crate::store::sort::Order;
 
@@ -61,12 +64,17 @@ pub struct Job {
     pub out: PathBuf,
     pub protected: Vec<PathBuf>,
     pub query: String,
-    pub sort: (Column, Order),
+    pub sort: (ColumnSpec, Order),
+    /// The last integrity check, for the manifest, and its per-file index
+    /// for the `integrity` CSV column.
+    pub integrity: Option<Arc<IntegrityReport>>,
+    pub integrity_index: Option<Arc<IntegrityIndex>>,
 }
 
 /// Writes the events of `job`, then `<out>.manifest.json`.
 pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
-    let summary = export::export(
+    let annotations = EventAnnotations::new(store, None, job.integrity_index.as_deref());
+    let summary = export::export_annotated(
         store,
         &ExportRequest {
             rows: &job.rows,
@@ -75,18 +83,19 @@ pub fn write(store: &Store, job: &Job) -> Result<Written, String> {
             out: job.out.clone(),
             protected_inputs: job.protected.clone(),
         },
+        &export::Progress::default(),
+        &annotations,
     )
     .map_err(|e| e.to_string())?;
-    let sort_spec = ColumnSpec::Column(job.sort.0);
     let manifest = manifest::write(&ManifestInput {
         exported_file: &summary.path,
         format: job.format.engine().name(),
         query: &job.query,
-        sort: Some((&sort_spec, job.sort.1)),
+        sort: Some((&job.sort.0, job.sort.1)),
         columns: &job.columns,
         rows: &job.rows,
         store,
-        integrity: None,
+        integrity: job.integrity.as_deref(),
         case: None,
     });
     let (manifest, manifest_error) = match manifest {

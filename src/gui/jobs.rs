@@ -12,7 +12,7 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 use super::filter::Filter;
 use super::summary::{LaneGrouping, Summary, summarize};
 use crate::case::{Case, EventAnnotations, IntegrityIndex};
-use crate::model::{Column, EventIdx};
+use crate::model::{ColumnSpec, EventIdx};
 use crate::store::Store;
 use crate::store::sort::Order;
 
@@ -31,7 +31,7 @@ pub struct ViewRequest {
     /// Keep events with `start <= time < end`.
     pub time_range: Option<(i64, i64)>,
     /// `None` keeps load order.
-    pub sort: Option<(Column, Order)>,
+    pub sort: Option<(ColumnSpec, Order)>,
     pub grouping: LaneGrouping,
     pub facet_top: usize,
     /// Tags, notes and stars for `tag:`, `has:note`, `is:starred`.
@@ -163,12 +163,12 @@ pub fn compute_rows(store: &Store, req: &ViewRequest) -> Vec<EventIdx> {
             t >= lo && t < hi
         });
     }
+    let ann = EventAnnotations::new(store, req.case.as_deref(), req.integrity.as_deref());
     if let Some(f) = &req.filter {
-        let ann = EventAnnotations::new(store, req.case.as_deref(), req.integrity.as_deref());
         rows = f.select_with(store, &rows, &ann);
     }
-    if let Some((col, order)) = req.sort {
-        store.sort_rows(&mut rows, col, order);
+    if let Some((col, order)) = &req.sort {
+        crate::query::order::sort_rows(store, &mut rows, col, *order, &ann);
     }
     rows
 }
@@ -176,6 +176,7 @@ pub fn compute_rows(store: &Store, req: &ViewRequest) -> Vec<EventIdx> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Column;
     use crate::store::store_from_texts;
 
     fn shared() -> SharedStore {
@@ -197,7 +198,7 @@ mod tests {
         let newest = jobs.submit(
             store,
             ViewRequest {
-                sort: Some((Column::EventName, Order::Descending)),
+                sort: Some((ColumnSpec::Column(Column::EventName), Order::Descending)),
                 ..ViewRequest::default()
             },
             || {},
@@ -228,7 +229,7 @@ mod tests {
         let s = read_store(&store);
         let req = ViewRequest {
             time_range: Some((s.time(1), s.time(2))),
-            sort: Some((Column::Time, Order::Ascending)),
+            sort: Some((ColumnSpec::Column(Column::Time), Order::Ascending)),
             ..ViewRequest::default()
         };
         assert_eq!(compute_rows(&s, &req), vec![1, 0]);

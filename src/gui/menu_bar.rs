@@ -118,6 +118,9 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<Actio
     if ui.button("Columns…").clicked() {
         actions.push(Action::ShowColumns);
     }
+    if ui.button("Integrity…").clicked() {
+        actions.push(Action::ShowIntegrity);
+    }
     ui.separator();
     ui.radio_value(&mut settings.local_time, false, "Times in UTC");
     ui.radio_value(&mut settings.local_time, true, "Times in local time");

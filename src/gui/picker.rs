@@ -15,6 +15,8 @@ pub enum PickKind {
     Save {
         suggested: String,
     },
+    /// One JSON file of public keys (`aws cloudtrail list-public-keys`).
+    PublicKeys,
 }
 
 pub trait Picker {
@@ -49,6 +51,13 @@ impl Picker for RfdPicker {
                     .save_file()
                     .into_iter()
                     .collect(),
+                PickKind::PublicKeys => rfd::FileDialog::new()
+                    .set_title("Load public keys (saved output of aws cloudtrail list-public-keys)")
+                    .add_filter("JSON", &["json"])
+                    .add_filter("All files", &["*"])
+                    .pick_file()
+                    .into_iter()
+                    .collect(),
             };
             let _ = tx.send(answer);
             ctx.request_repaint();
@@ -63,6 +72,7 @@ pub struct FakePicker {
     pub folder: Option<PathBuf>,
     pub files: Vec<PathBuf>,
     pub save: Option<PathBuf>,
+    pub public_keys: Option<PathBuf>,
     pub calls: Arc<AtomicUsize>,
 }
 
@@ -74,6 +84,7 @@ impl Picker for FakePicker {
             PickKind::Folder => self.folder.iter().cloned().collect(),
             PickKind::Files => self.files.clone(),
             PickKind::Save { .. } => self.save.iter().cloned().collect(),
+            PickKind::PublicKeys => self.public_keys.iter().cloned().collect(),
         };
         let _ = tx.send(answer);
         rx

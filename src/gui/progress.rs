@@ -66,10 +66,33 @@ pub fn show(
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.weak(format!("UI {:.1} ms", stats.last_ms))
                 .on_hover_text("Time spent building the last frame");
+            integrity_badge(ui, state, actions);
             let marked = state.selection.marked.len();
             if marked > 1 {
                 ui.label(format!("{} selected ·", thousands(marked as u64)));
             }
         });
     });
+}
+
+/// "Integrity: valid" / "Integrity: 2 modified" once a check ran; a click
+/// opens the Integrity window.
+fn integrity_badge(ui: &mut egui::Ui, state: &AppState, actions: &mut Vec<Action>) {
+    let Some(report) = &state.integrity else {
+        return;
+    };
+    let text = super::integrity_view::badge_text(&report.summary);
+    let pal = Palette::of(ui);
+    let colour = if report.all_valid() {
+        super::integrity_tables::ok_colour(ui)
+    } else {
+        pal.error()
+    };
+    if ui
+        .button(egui::RichText::new(text).color(colour))
+        .on_hover_text("Open the Integrity window")
+        .clicked()
+    {
+        actions.push(Action::ShowIntegrity);
+    }
 }

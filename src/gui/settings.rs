@@ -98,6 +98,40 @@ mod tests {
         assert_eq!(s.recent[1], PathBuf::from("/p19"));
     }
 
+    /// eframe's storage as an in-memory map, as the app sees it between runs.
+    #[derive(Default)]
+    struct MemoryStorage(std::collections::HashMap<String, String>);
+
+    impl eframe::Storage for MemoryStorage {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.to_owned(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+
+    #[test]
+    fn chosen_columns_survive_a_restart_through_eframe_storage() {
+        let mut s = Settings::default();
+        s.set_columns(&[
+            ColumnSpec::Column(Column::EventName),
+            ColumnSpec::Path("requestParameters.bucketName".into()),
+            ColumnSpec::Mark(crate::model::Mark::Tags),
+        ]);
+        s.theme = ThemeChoice::Light;
+        let mut storage = MemoryStorage::default();
+        s.save(&mut storage);
+        let back = Settings::load(Some(&storage));
+        assert_eq!(back.column_specs(), s.column_specs());
+        assert_eq!(back.theme, ThemeChoice::Light);
+        assert_eq!(Settings::load(None), Settings::default());
+    }
+
     #[test]
     fn settings_round_trip_through_json() {
         let mut s = Settings::default();

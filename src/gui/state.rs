@@ -12,7 +12,7 @@ use super::summary::Summary;
 use crate::case::{Case, EventAnnotations, IntegrityIndex};
 use crate::ingest::LoadReport;
 use crate::integrity::IntegrityReport;
-use crate::model::{Column, EventIdx};
+use crate::model::{Column, ColumnSpec, EventIdx};
 use crate::store::Store;
 use crate::store::sort::Order;
 
@@ -82,17 +82,17 @@ impl Selection {
     }
 }
 
-/// Sort state of the table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Sort state of the table: any column, annotation or JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SortState {
-    pub column: Column,
+    pub column: ColumnSpec,
     pub order: Order,
 }
 
 impl Default for SortState {
     fn default() -> Self {
         SortState {
-            column: Column::Time,
+            column: ColumnSpec::Column(Column::Time),
             order: Order::Ascending,
         }
     }

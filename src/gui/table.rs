@@ -163,38 +163,25 @@ fn build(
 }
 
 fn header_cell(ui: &mut egui::Ui, spec: &ColumnSpec, state: &AppState, actions: &mut Vec<Action>) {
-    match spec {
-        ColumnSpec::Column(c) => {
-            let title = if *c == Column::Time {
-                "Time"
-            } else {
-                c.title()
-            };
-            let resp = ui
-                .add(egui::Button::new(egui::RichText::new(title).strong()).frame(false))
-                .on_hover_text(format!(
-                    "{} — click to sort, click again to reverse",
-                    c.name()
-                ));
-            if resp.clicked() {
-                actions.push(Action::SortBy(*c));
-            }
-            if state.sort.column == *c {
-                let arrow = match state.sort.order {
-                    Order::Ascending => "⏶",
-                    Order::Descending => "⏷",
-                };
-                ui.label(egui::RichText::new(arrow).strong());
-            }
-        }
-        ColumnSpec::Mark(m) => {
-            ui.label(egui::RichText::new(m.title()).strong())
-                .on_hover_text(format!("{} (not sortable)", m.name()));
-        }
-        ColumnSpec::Path(p) => {
-            ui.label(egui::RichText::new(p).strong().italics())
-                .on_hover_text("JSON path column (not sortable)");
-        }
+    let (title, hover, text) = match spec {
+        ColumnSpec::Column(Column::Time) => ("Time", spec.name(), egui::RichText::new("Time")),
+        ColumnSpec::Column(c) => (c.title(), c.name(), egui::RichText::new(c.title())),
+        ColumnSpec::Mark(m) => (m.title(), m.name(), egui::RichText::new(m.title())),
+        ColumnSpec::Path(p) => (p.as_str(), "JSON path", egui::RichText::new(p).italics()),
+    };
+    let resp = ui
+        .add(egui::Button::new(text.strong()).frame(false))
+        .on_hover_text(format!("{hover} — click to sort, click again to reverse"));
+    if resp.clicked() {
+        actions.push(Action::SortBy(spec.clone()));
+    }
+    if state.sort.column == *spec {
+        let arrow = match state.sort.order {
+            Order::Ascending => "⏶",
+            Order::Descending => "⏷",
+        };
+        ui.label(egui::RichText::new(arrow).strong())
+            .on_hover_text(format!("sorted by {title}"));
     }
 }
 

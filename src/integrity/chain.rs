@@ -196,6 +196,10 @@ fn signature_status(
             problems.push(format!("public key not found for fingerprint {fp}"));
             SignatureStatus::KeyNotFound
         }
+        SignatureCheck::KeyNotValidAtTime(reason) => {
+            problems.push(reason);
+            SignatureStatus::KeyNotValidAtTime
+        }
         SignatureCheck::Malformed(m) => {
             problems.push(format!("signature cannot be checked: {m}"));
             SignatureStatus::Malformed

@@ -87,6 +87,8 @@ pub enum SignatureStatus {
     Failed,
     /// The fingerprint has no key in the keys file.
     KeyNotFound,
+    /// The fingerprint's keys were not valid when the digest was signed.
+    KeyNotValidAtTime,
     /// The signature or the fields it covers are malformed.
     Malformed,
     /// The signature is in the next digest, which is not here (the newest
@@ -102,6 +104,7 @@ impl SignatureStatus {
             SignatureStatus::Valid => "valid",
             SignatureStatus::Failed => "failed",
             SignatureStatus::KeyNotFound => "public key not found",
+            SignatureStatus::KeyNotValidAtTime => "public key not valid at signing time",
             SignatureStatus::Malformed => "malformed",
             SignatureStatus::NotAvailableOffline => "signature not available offline",
             SignatureStatus::NotChecked => "not checked",
@@ -112,7 +115,10 @@ impl SignatureStatus {
     pub fn is_failure(&self) -> bool {
         matches!(
             self,
-            SignatureStatus::Failed | SignatureStatus::KeyNotFound | SignatureStatus::Malformed
+            SignatureStatus::Failed
+                | SignatureStatus::KeyNotFound
+                | SignatureStatus::KeyNotValidAtTime
+                | SignatureStatus::Malformed
         )
     }
 }

@@ -1,7 +1,8 @@
 //! Digest signatures: loading the public keys saved from
 //! `aws cloudtrail list-public-keys`, building the string CloudTrail signs
 //! and checking a SHA256withRSA (PKCS#1 v1.5) signature with the key whose
-//! fingerprint the digest names.
+//! fingerprint the digest names, among the keys whose validity period
+//! covers the time the digest was signed (see [`SIGNING_GRACE_MS`]).
 
 use std::path::Path;
 
@@ -11,7 +12,17 @@ use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest as _, Sha256};
 
 use super::digest::{Digest, is_hex};
-use crate::timefmt::parse_millis;
+use crate::timefmt::{format_rfc3339, parse_millis};
+
+/// How long after its `digestEndTime` a digest may have been signed.
+///
+/// The signing time itself is only in S3 object metadata, which a download
+/// loses, so the check uses `digestEndTime` (part of the signed string).
+/// CloudTrail signs a digest when it delivers it, shortly after the hour it
+/// covers ends, so a key that became valid within this margin after
+/// `digestEndTime` may still have signed it. A key whose validity ended
+/// before `digestEndTime` never could have.
+pub const SIGNING_GRACE_MS: i64 = 60 * 60 * 1000;
 
 /// One public key from `list-public-keys`.
 #[derive(Clone, Debug)]
@@ -97,6 +108,34 @@ impl PublicKeys {
     }
 }
 
+impl PublicKey {
+    /// Why this key cannot have signed a digest that ended at `end_ms`, or
+    /// `None` when its validity period allows it. Unknown bounds are open.
+    pub fn validity_problem(&self, end_ms: i64) -> Option<String> {
+        if let Some(to) = self.valid_to_ms
+            && to < end_ms
+        {
+            return Some(format!(
+                "public key {} expired at {}, before the digest ended at {}",
+                self.fingerprint,
+                format_rfc3339(to),
+                format_rfc3339(end_ms)
+            ));
+        }
+        if let Some(from) = self.valid_from_ms
+            && from > end_ms.saturating_add(SIGNING_GRACE_MS)
+        {
+            return Some(format!(
+                "public key {} became valid at {}, after the digest was signed (it ended at {})",
+                self.fingerprint,
+                format_rfc3339(from),
+                format_rfc3339(end_ms)
+            ));
+        }
+        None
+    }
+}
+
 /// A time as the CLI prints it: ISO text or epoch seconds.
 fn time_of(v: Option<&serde_json::Value>) -> Option<i64> {
     match v? {
@@ -128,6 +167,9 @@ pub enum SignatureCheck {
     Failed,
     /// No key in the keys file has the digest's fingerprint.
     KeyNotFound(String),
+    /// Keys with the fingerprint exist, but none was valid when the digest
+    /// was signed; the reason names the key's validity period.
+    KeyNotValidAtTime(String),
     /// The digest or the signature is malformed.
     Malformed(String),
 }
@@ -151,7 +193,12 @@ pub fn verify(digest: &Digest, signature_hex: &str, keys: &PublicKeys) -> Signat
     };
     let hashed = Sha256::digest(message.as_bytes());
     let mut found = false;
+    let mut out_of_validity = None;
     for key in keys.by_fingerprint(fingerprint) {
+        if let Some(reason) = digest.end_ms.and_then(|end| key.validity_problem(end)) {
+            out_of_validity.get_or_insert(reason);
+            continue;
+        }
         found = true;
         if key
             .key
@@ -163,6 +210,8 @@ pub fn verify(digest: &Digest, signature_hex: &str, keys: &PublicKeys) -> Signat
     }
     if found {
         SignatureCheck::Failed
+    } else if let Some(reason) = out_of_validity {
+        SignatureCheck::KeyNotValidAtTime(reason)
     } else {
         SignatureCheck::KeyNotFound(fingerprint.to_owned())
     }
@@ -201,5 +250,94 @@ mod tests {
         .expect("list");
         assert!(keys.keys.is_empty());
         assert_eq!(keys.skipped.len(), 2);
+    }
+
+    /// A signed digest ending at 2024-01-01T01:00:00Z, its signature, and a
+    /// key list whose one key has the given validity period.
+    fn signed(valid_from: &str, valid_to: &str) -> (Digest, String, PublicKeys) {
+        use rsa::RsaPrivateKey;
+        use rsa::pkcs1::EncodeRsaPublicKey;
+        let private = RsaPrivateKey::new(&mut rand08::thread_rng(), 1024).expect("key");
+        let end = "2024-01-01T01:00:00Z";
+        let d = Digest {
+            path: PathBuf::from("d.json.gz"),
+            sha256: "cd".repeat(32),
+            end_time: Some(end.into()),
+            end_ms: parse_millis(end),
+            s3_bucket: Some("b".into()),
+            s3_object: Some("AWSLogs/1/CloudTrail-Digest/r/k.json.gz".into()),
+            fingerprint: Some("ff00".into()),
+            ..Digest::default()
+        };
+        let hashed = Sha256::digest(string_to_sign(&d).expect("complete").as_bytes());
+        let sig = private
+            .sign(Pkcs1v15Sign::new::<Sha256>(), &hashed)
+            .expect("sign");
+        let der = private.to_public_key().to_pkcs1_der().expect("der");
+        let list = serde_json::json!({"PublicKeyList": [{
+            "Value": base64::engine::general_purpose::STANDARD.encode(der.as_bytes()),
+            "Fingerprint": "FF00",
+            "ValidityStartTime": valid_from,
+            "ValidityEndTime": valid_to,
+        }]});
+        let keys = PublicKeys::parse(list.to_string().as_bytes()).expect("keys");
+        (d, hex::encode(sig), keys)
+    }
+
+    #[test]
+    fn a_key_valid_at_the_digest_end_time_verifies() {
+        let (d, sig, keys) = signed("2023-12-01T00:00:00Z", "2024-02-01T00:00:00Z");
+        assert_eq!(verify(&d, &sig, &keys), SignatureCheck::Valid);
+        // Open bounds and a key that started within the signing grace
+        // period after the digest ended are accepted too.
+        let (d, sig, keys) = signed("2024-01-01T01:30:00Z", "2024-02-01T00:00:00Z");
+        assert_eq!(verify(&d, &sig, &keys), SignatureCheck::Valid);
+    }
+
+    #[test]
+    fn an_expired_key_does_not_validate_a_good_signature() {
+        let (d, sig, keys) = signed("2023-01-01T00:00:00Z", "2024-01-01T00:59:59Z");
+        match verify(&d, &sig, &keys) {
+            SignatureCheck::KeyNotValidAtTime(reason) => {
+                assert!(
+                    reason.contains("expired at 2024-01-01T00:59:59"),
+                    "{reason}"
+                );
+                assert!(reason.contains("ff00"), "{reason}");
+            }
+            other => panic!("expected KeyNotValidAtTime, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_key_that_became_valid_later_does_not_validate() {
+        let (d, sig, keys) = signed("2024-01-01T03:00:00Z", "2024-06-01T00:00:00Z");
+        match verify(&d, &sig, &keys) {
+            SignatureCheck::KeyNotValidAtTime(reason) => {
+                assert!(
+                    reason.contains("became valid at 2024-01-01T03:00:00"),
+                    "{reason}"
+                )
+            }
+            other => panic!("expected KeyNotValidAtTime, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn validity_bounds_are_inclusive_and_open_when_unknown() {
+        let (_, _, keys) = signed("2024-01-01T01:00:00Z", "2024-01-01T01:00:00Z");
+        let key = &keys.keys[0];
+        let end = parse_millis("2024-01-01T01:00:00Z").expect("time");
+        assert_eq!(key.validity_problem(end), None);
+        assert!(key.validity_problem(end + 1).is_some());
+        assert_eq!(key.validity_problem(end - SIGNING_GRACE_MS), None);
+        assert!(key.validity_problem(end - SIGNING_GRACE_MS - 1).is_some());
+        let open = PublicKey {
+            valid_from_ms: None,
+            valid_to_ms: None,
+            ..key.clone()
+        };
+        assert_eq!(open.validity_problem(0), None);
+        assert_eq!(open.validity_problem(i64::MAX), None);
     }
 }

@@ -22,6 +22,7 @@ pub mod errors;
 mod eval;
 pub mod json_field;
 mod lexer;
+pub mod order;
 mod parser;
 mod plan;
 pub mod timespec;
