@@ -10,18 +10,19 @@ pub const BITS: usize = 1 << 16;
 
 /// The trigram bitmap of one chunk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Trigrams(Box<[u64]>);
+pub struct Trigrams(Box<[u64; BITS / 64]>);
 
 impl Trigrams {
     /// The bitmap of `lower`, a text already lower-cased (ASCII).
     pub fn of_lower(lower: &[u8]) -> Trigrams {
-        let mut bits = vec![0u64; BITS / 64].into_boxed_slice();
+        let mut bits = Box::new([0u64; BITS / 64]);
         if let [a, b, rest @ ..] = lower {
             let mut w = (u32::from(*a) << 8) | u32::from(*b);
             for &c in rest {
-                w = ((w << 8) | u32::from(c)) & 0x00ff_ffff;
-                let s = slot(w);
-                bits[s >> 6] |= 1 << (s & 63);
+                w = (w << 8) | u32::from(c);
+                // `slot` keeps the index in range, so no bounds check.
+                let s = slot(w & 0x00ff_ffff);
+                bits[(s >> 6) & (BITS / 64 - 1)] |= 1 << (s & 63);
             }
         }
         Trigrams(bits)
@@ -33,7 +34,7 @@ impl Trigrams {
         lower_needle.windows(3).all(|t| {
             let w = (u32::from(t[0]) << 16) | (u32::from(t[1]) << 8) | u32::from(t[2]);
             let s = slot(w);
-            self.0[s >> 6] & (1 << (s & 63)) != 0
+            self.0[(s >> 6) & (BITS / 64 - 1)] & (1 << (s & 63)) != 0
         })
     }
 
