@@ -71,7 +71,7 @@ mod tests {
         for term in ["zzzznotfound", "deleteuser", "192.168.0.1"] {
             assert!(!t.may_contain(term.as_bytes()), "{term}");
         }
-        assert_eq!(Trigrams::of_lower(b"ab").may_contain(b"abc"), false);
+        assert!(!Trigrams::of_lower(b"ab").may_contain(b"abc"));
         assert_eq!(t.heap_bytes(), BITS / 8);
     }
 }
