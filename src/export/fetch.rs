@@ -51,7 +51,7 @@ fn fetch_window(
     let mut order: Vec<(u32, usize)> = window
         .iter()
         .enumerate()
-        .filter_map(|(pos, &i)| loc_of(i).map(|l| (l.block, pos)))
+        .filter_map(|(pos, &i)| loc_of(i).map(|l| (l.chunk, pos)))
         .collect();
     order.sort_unstable();
     let groups: Vec<&[(u32, usize)]> = order.chunk_by(|a, b| a.0 == b.0).collect();
@@ -60,7 +60,7 @@ fn fetch_window(
         .map(|group| {
             let block = store
                 .raw_store()
-                .block(group[0].0)
+                .chunk(group[0].0)
                 .map(|b| b.decompress())
                 .unwrap_or_default();
             group
@@ -102,7 +102,7 @@ mod tests {
             .collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let store = store_from_texts(&[("f", &refs)]);
-        assert!(store.raw_store().block_count() > 1);
+        assert!(store.raw_store().chunk_count() > 1);
         let rows: Vec<EventIdx> = (0..3000u32)
             .rev()
             .step_by(7)

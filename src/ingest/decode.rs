@@ -1,23 +1,22 @@
 //! Reads one file into text: gzip (detected by its magic bytes, any number
 //! of members) or plain, within the size limits, checked to be UTF-8.
 //!
+//! The file is read whole into memory and inflated in one call (see
+//! [`gunzip`]). When it inflated cleanly, its gzip bytes are handed back
+//! too, so that the store can keep them as the raw chunk of the file's
+//! events instead of compressing the text again.
+//!
 //! A gzip stream that breaks part way (truncated download, damaged member)
 //! still gives the text before the damage, with the damage reported, so the
 //! records before it can be kept.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::Path;
 
-use flate2::read::MultiGzDecoder;
-
+use crate::ingest::gunzip::{gunzip, is_gzip};
 use crate::ingest::options::LoadOptions;
 use crate::ingest::walk::io_reason;
-
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-/// deflate cannot compress better than about 1032:1, which bounds an honest
-/// size hint from the gzip trailer.
-const MAX_DEFLATE_RATIO: u64 = 1032;
 
 /// The text of one file.
 #[derive(Debug)]
@@ -26,6 +25,10 @@ pub struct Decoded {
     /// Set when the gzip stream broke part way: `text` is what came before.
     pub damage: Option<String>,
     pub gzip: bool,
+    /// The file's gzip bytes when it inflated cleanly; `text` is then their
+    /// output from byte [`Self::text_offset`] on (after a byte-order mark).
+    pub gzip_source: Option<Box<[u8]>>,
+    pub text_offset: u32,
 }
 
 /// Reads a file of `size` bytes into text, or says why it cannot.
@@ -36,43 +39,33 @@ pub fn read_text(path: &Path, size: u64, options: &LoadOptions) -> Result<Decode
             options.max_file_bytes
         ));
     }
-    let mut file = File::open(path).map_err(|e| format!("cannot open: {}", io_reason(&e)))?;
-    let gz_hint = gzip_size_hint(&mut file, size);
-    let mut reader = BufReader::with_capacity(256 * 1024, file);
-    let head = reader
-        .fill_buf()
-        .map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
-    let gzip = head.starts_with(&GZIP_MAGIC);
     let limit = options.max_decompressed_bytes;
-    let mut damage = None;
-    let bytes = if gzip {
-        let hint = gz_hint
-            .min(size.saturating_mul(MAX_DEFLATE_RATIO))
-            .min(limit)
-            .max(size.saturating_mul(4).min(limit));
-        let mut buf = Vec::with_capacity(hint as usize + 1);
-        let mut dec = MultiGzDecoder::new(reader).take(limit.saturating_add(1));
-        if let Err(e) = dec.read_to_end(&mut buf) {
-            if buf.is_empty() {
-                return Err(format!("corrupt or truncated gzip: {}", gzip_reason(&e)));
-            }
-            damage = Some(format!("corrupt or truncated gzip: {}", gzip_reason(&e)));
-        }
-        buf
+    let file = File::open(path).map_err(|e| format!("cannot open: {}", io_reason(&e)))?;
+    // Read the whole file (it may have grown since it was listed: the read
+    // is bounded by the size limits, not by the listed size).
+    let cap = usize::try_from(size.min(options.max_file_bytes)).unwrap_or(usize::MAX);
+    // Exactly the listed size, so that a gzip file can be kept as read
+    // without reallocating (the end of the file is found by a small probe).
+    let mut raw = Vec::with_capacity(cap);
+    file.take(options.max_file_bytes.max(limit).saturating_add(1))
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
+    let gzip = is_gzip(&raw);
+    let (bytes, damage, source) = if gzip {
+        let out = gunzip(&raw, limit)?;
+        let source = out.damage.is_none().then(|| raw.into_boxed_slice());
+        (out.bytes, out.damage, source)
     } else {
-        let mut buf = Vec::with_capacity(size.min(limit) as usize + 1);
-        reader
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read: {}", io_reason(&e)))?;
-        buf
+        if raw.len() as u64 > limit {
+            return Err(format!("decompressed size exceeds limit of {limit} bytes"));
+        }
+        (raw, None, None)
     };
-    if bytes.len() as u64 > limit {
-        return Err(format!("decompressed size exceeds limit of {limit} bytes"));
-    }
+    let bom = bytes.starts_with(&BOM);
     let named_gz = path
         .file_name()
         .is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().ends_with(".gz"));
+    let raw_len = bytes.len();
     let text = to_text(bytes, damage.is_some()).map_err(|reason| {
         if !gzip && named_gz {
             format!("named .gz but is neither gzip data nor UTF-8 text ({reason})")
@@ -80,36 +73,25 @@ pub fn read_text(path: &Path, size: u64, options: &LoadOptions) -> Result<Decode
             reason
         }
     })?;
-    Ok(Decoded { text, damage, gzip })
+    let text_offset = if bom { BOM.len() as u32 } else { 0 };
+    // Spans are kept as u32 offsets: a bigger text keeps its raw bytes the
+    // other way.
+    let gzip_source = source.filter(|_| u32::try_from(raw_len).is_ok());
+    Ok(Decoded {
+        text,
+        damage,
+        gzip,
+        gzip_source,
+        text_offset,
+    })
 }
 
-/// The uncompressed size of the last gzip member, from its trailer (a hint
-/// for the buffer size only; 0 when the file is not gzip or unreadable).
-fn gzip_size_hint(file: &mut File, size: u64) -> u64 {
-    if size < 18 {
-        return 0;
-    }
-    let mut tail = [0u8; 4];
-    let ok = file.seek(SeekFrom::End(-4)).is_ok() && file.read_exact(&mut tail).is_ok();
-    let back = file.seek(SeekFrom::Start(0)).is_ok();
-    if ok && back {
-        u64::from(u32::from_le_bytes(tail))
-    } else {
-        0
-    }
-}
-
-fn gzip_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::UnexpectedEof => "unexpected end of data".to_owned(),
-        _ => e.to_string(),
-    }
-}
+const BOM: [u8; 3] = [0xef, 0xbb, 0xbf];
 
 /// Checks the bytes are UTF-8 (dropping a byte-order mark). When the data
 /// was cut short, an incomplete character at the very end is dropped.
 fn to_text(mut bytes: Vec<u8>, cut_short: bool) -> Result<String, String> {
-    if bytes.starts_with(&[0xef, 0xbb, 0xbf]) {
+    if bytes.starts_with(&BOM) {
         bytes.drain(..3);
     }
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {

@@ -2,13 +2,16 @@
 //! file, `{"Records":[{...},{...}]}`.
 //!
 //! Instead of a validating pass to cut the records out (serde's `RawValue`)
-//! followed by a second, field-reading pass per record, the record
-//! boundaries are found by a structural scan that skips string contents
-//! a word at a time, and each record is validated once, while its fields
-//! are read. Anything unexpected (another top-level key, a malformed
+//! followed by a second, field-reading pass per record, each record is read
+//! once: its fields are read and validated by a reader that stops at the
+//! record's end, which is where the next one starts. A record that reader
+//! cannot take (not an object, an unexpected field shape) is cut out by a
+//! structural scan that skips string contents a word at a time and read
+//! the general way. Anything unexpected (another top-level key, a malformed
 //! record, junk after the document) makes the fast path give up, and the
 //! general reader in [`crate::ingest::containers`] reads the file instead.
 
+use crate::ingest::record::RecordFields;
 use crate::ingest::sink::{Pushed, Sink};
 
 /// Tries the fast path. On `false` the sink may hold partial results and
@@ -36,17 +39,23 @@ pub fn read_records(text: &str, sink: &mut Sink) -> bool {
         return closes_document(b, i + 1);
     }
     loop {
-        let Some(end) = value_end(b, i) else {
-            return false;
+        let end = match read_object(text, i, sink) {
+            Some(end) => end,
+            None => {
+                let Some(end) = value_end(b, i) else {
+                    return false;
+                };
+                // `i..end` are ASCII structural boundaries, so this cannot
+                // split a character; `get` keeps it panic-free regardless.
+                let Some(record) = text.get(i..end) else {
+                    return false;
+                };
+                if sink.push_checked(record) == Pushed::Malformed {
+                    return false;
+                }
+                end
+            }
         };
-        // `i..end` are ASCII structural boundaries, so this cannot split a
-        // character; `get` keeps it panic-free regardless.
-        let Some(record) = text.get(i..end) else {
-            return false;
-        };
-        if sink.push_checked(record) == Pushed::Malformed {
-            return false;
-        }
         i = skip_ws(b, end);
         match b.get(i) {
             Some(b',') => i = skip_ws(b, i + 1),
@@ -54,6 +63,23 @@ pub fn read_records(text: &str, sink: &mut Sink) -> bool {
             _ => return false,
         }
     }
+}
+
+/// Reads the object record starting at `i` in one pass: its fields are
+/// read, and where it ends is where the reader stopped. `None` (nothing
+/// added) when the record is not an object or the borrowed reader cannot
+/// read it; the caller then cuts it out by structure and reads it the
+/// general way.
+fn read_object(text: &str, i: usize, sink: &mut Sink) -> Option<usize> {
+    let rest = text.get(i..)?;
+    if !rest.starts_with('{') {
+        return None;
+    }
+    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<RecordFields<'_>>();
+    let fields = stream.next()?.ok()?;
+    let end = i + stream.byte_offset();
+    sink.push_parsed(text.get(i..end)?, &fields);
+    Some(end)
 }
 
 /// After the Records list: `}` and nothing but whitespace.

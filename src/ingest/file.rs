@@ -4,13 +4,14 @@
 use std::path::Path;
 
 use crate::ingest::decode::read_text;
+use crate::ingest::gunzip;
 use crate::ingest::options::LoadOptions;
 use crate::ingest::report::{FileOutcome, Problem};
 use crate::ingest::shapes::{Shape, read_shapes};
 use crate::ingest::sink::Sink;
 use crate::ingest::walk::{Entry, Role};
 use crate::model::FileKind;
-use crate::store::batch::Batch;
+use crate::store::batch::{Batch, TextSpan};
 
 /// At most this many record problems are listed per file; the rest are
 /// summed up in one more line.
@@ -63,9 +64,14 @@ pub fn read_file(entry: &Entry, options: &LoadOptions) -> (Option<Batch>, FileOu
         outcome.kind = FileKind::Digest;
         return (None, outcome);
     }
-    let mut sink = Sink::new(entry.path.clone());
+    let mut decoded = decoded;
+    let source = decoded.gzip_source.take().map(|gz| {
+        let len = decoded.text_offset + decoded.text.len() as u32;
+        (TextSpan::of(&decoded.text, decoded.text_offset), gz, len)
+    });
+    let mut sink = Sink::with_gzip(entry.path.clone(), source);
     let text_outcome = read_shapes(&decoded.text, is_csv_name(&entry.path), &mut sink);
-    drop(decoded);
+    gunzip::recycle(decoded.text.into_bytes());
     if let Some(reason) = text_outcome.problem {
         outcome.problems.push(Problem::new(&entry.path, reason));
     }

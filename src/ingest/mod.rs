@@ -1,7 +1,7 @@
 //! Ingest: turning files on disk into batches of events.
 //!
 //! [`walk`] lists the files under the inputs; [`decode`] reads one into
-//! text (gzip or plain, within limits); [`shapes`] recognises what the text
+//! text (gzip or plain, within limits; [`gunzip`] inflates); [`shapes`] recognises what the text
 //! is and, with [`fast_records`] (trail delivery files), [`containers`] (every
 //! other JSON shape) and [`csv_history`], streams its records into
 //! a [`sink::Sink`] that builds the file's batch; [`file`] ties these
@@ -14,6 +14,7 @@ pub mod csv_history;
 pub mod decode;
 pub mod fast_records;
 pub mod file;
+pub mod gunzip;
 pub mod loader;
 pub mod options;
 pub mod record;

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::ingest::record::{RecordError, RecordFields, parse_record};
-use crate::store::batch::{Batch, BatchBuilder};
+use crate::store::batch::{Batch, BatchBuilder, TextSpan};
 
 /// What [`Sink::push_checked`] did with a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,15 +24,32 @@ pub struct Sink {
     builder: BatchBuilder,
     next_index: u32,
     cloudtrail_like: usize,
+    span: Option<TextSpan>,
+    /// The gzip file the text came from, and the size it inflates to.
+    gzip: Option<(Box<[u8]>, u32)>,
 }
 
 impl Sink {
     pub fn new(path: PathBuf) -> Sink {
+        Sink::with_gzip(path, None)
+    }
+
+    /// A sink for records cut from the text of a gzip file held in memory:
+    /// `span` says where that text is, `gzip` is the file and the size it
+    /// inflates to. Records that are slices of the text are kept as spans
+    /// of the file (see [`TextSpan`]).
+    pub fn with_gzip(path: PathBuf, source: Option<(TextSpan, Box<[u8]>, u32)>) -> Sink {
+        let (span, gzip) = match source {
+            Some((span, bytes, len)) => (Some(span), Some((bytes, len))),
+            None => (None, None),
+        };
         Sink {
-            builder: BatchBuilder::new(path.clone()),
+            builder: BatchBuilder::with_span(path.clone(), span),
             path,
             next_index: 0,
             cloudtrail_like: 0,
+            span,
+            gzip,
         }
     }
 
@@ -54,11 +71,7 @@ impl Sink {
     pub fn push_checked(&mut self, raw: &str) -> Pushed {
         match parse_record(raw) {
             Ok(fields) => {
-                let index = self.take_index();
-                if looks_like_event(&fields) {
-                    self.cloudtrail_like += 1;
-                }
-                self.builder.push_fields(raw, &fields, index);
+                self.push_parsed(raw, &fields);
                 Pushed::Event
             }
             Err(RecordError::Malformed(_)) => Pushed::Malformed,
@@ -68,6 +81,16 @@ impl Sink {
                 Pushed::Problem
             }
         }
+    }
+
+    /// Adds one record whose fields were already read from `raw` (its
+    /// exact JSON text).
+    pub fn push_parsed(&mut self, raw: &str, fields: &RecordFields<'_>) {
+        let index = self.take_index();
+        if looks_like_event(fields) {
+            self.cloudtrail_like += 1;
+        }
+        self.builder.push_fields(raw, fields, index);
     }
 
     /// Records a problem with the next record.
@@ -84,7 +107,9 @@ impl Sink {
 
     /// Forgets everything (to read the file again another way).
     pub fn reset(&mut self) {
-        *self = Sink::new(std::mem::take(&mut self.path));
+        self.builder = BatchBuilder::with_span(self.path.clone(), self.span);
+        self.next_index = 0;
+        self.cloudtrail_like = 0;
     }
 
     /// Events added so far.
@@ -107,7 +132,7 @@ impl Sink {
     }
 
     pub fn finish(self) -> Batch {
-        self.builder.finish()
+        self.builder.finish_with_gzip(self.gzip)
     }
 }
 

@@ -1,7 +1,10 @@
 //! Runs a compiled query over events. Column conditions read the store's
 //! vectors; conditions on the raw event read it from the compressed
-//! blocks, which are decompressed once per block (rows are visited block
-//! by block, in parallel) and lower-cased once for case-insensitive search.
+//! chunks, which are decompressed once per chunk (rows are visited chunk
+//! by chunk, in parallel) and lower-cased once for case-insensitive search.
+//! A chunk whose trigram bitmap (built by the first search that read it,
+//! see [`crate::store::trigrams`]) rules a search term out is not
+//! decompressed for that term.
 
 use rayon::prelude::*;
 
@@ -18,6 +21,9 @@ const CHUNK: usize = 16 * 1024;
 /// occur anywhere in it.
 struct Cursor {
     block: u32,
+    /// The chunk `hits` were last set for from its trigram bitmap, without
+    /// decompressing it.
+    probed: u32,
     bytes: Vec<u8>,
     lower: Vec<u8>,
     lower_ok: bool,
@@ -29,6 +35,7 @@ impl Cursor {
     fn new(needles: usize) -> Cursor {
         Cursor {
             block: u32::MAX,
+            probed: u32::MAX,
             bytes: Vec::new(),
             lower: Vec::new(),
             lower_ok: false,
@@ -76,7 +83,7 @@ impl Plan<'_> {
     /// Rows in ascending order, visited one raw block at a time.
     fn select_sorted(&self, rows: &[EventIdx], ann: &dyn Annotations) -> Vec<EventIdx> {
         let locs = self.store.raw_locs();
-        let block_of = |i: EventIdx| locs.get(i as usize).map_or(u32::MAX, |l| l.block);
+        let block_of = |i: EventIdx| locs.get(i as usize).map_or(u32::MAX, |l| l.chunk);
         rows.par_chunk_by(|&a, &b| block_of(a) == block_of(b))
             .flat_map_iter(|chunk| {
                 let mut cur = Cursor::new(self.needles.len());
@@ -153,6 +160,9 @@ impl Plan<'_> {
 
     /// Does needle `slot` occur in the event, case-insensitively?
     fn literal(&self, slot: usize, idx: EventIdx, cur: &mut Cursor) -> bool {
+        if self.absent_by_index(slot, idx, cur) {
+            return false;
+        }
         let Some((s, e)) = self.event_bytes(idx, cur) else {
             return false;
         };
@@ -166,6 +176,14 @@ impl Plan<'_> {
                 cur.bytes.make_ascii_lowercase();
             }
             cur.lower_ok = true;
+            // The text is hot: index it for the next search.
+            if let Some(chunk) = self.store.raw_store().chunk(cur.block) {
+                chunk.index_lower(if self.needs_original {
+                    &cur.lower
+                } else {
+                    &cur.bytes
+                });
+            }
         }
         let lower = if self.needs_original {
             &cur.lower
@@ -179,13 +197,42 @@ impl Plan<'_> {
         cur.hits[slot] == 1 && finder.find(&lower[s..e]).is_some()
     }
 
-    /// Loads the event's block into the cursor and returns its byte range.
+    /// True when the event's chunk is not decompressed yet and its trigram
+    /// bitmap (if built) says needle `slot` cannot occur in it.
+    fn absent_by_index(&self, slot: usize, idx: EventIdx, cur: &mut Cursor) -> bool {
+        let Some(loc) = self.store.raw_locs().get(idx as usize) else {
+            return false;
+        };
+        if cur.block == loc.chunk {
+            return cur.hits[slot] == 2;
+        }
+        if cur.probed != loc.chunk {
+            cur.probed = loc.chunk;
+            cur.hits.iter_mut().for_each(|h| *h = 0);
+        }
+        if cur.hits[slot] == 0 {
+            let absent = self
+                .store
+                .raw_store()
+                .chunk(loc.chunk)
+                .and_then(|c| c.trigrams())
+                .is_some_and(|t| !t.may_contain(self.needles[slot].needle()));
+            if !absent {
+                return false;
+            }
+            cur.hits[slot] = 2;
+        }
+        cur.hits[slot] == 2
+    }
+
+    /// Loads the event's chunk into the cursor and returns its byte range.
     fn event_bytes(&self, idx: EventIdx, cur: &mut Cursor) -> Option<(usize, usize)> {
         let loc: RawLoc = *self.store.raw_locs().get(idx as usize)?;
-        if cur.block != loc.block {
-            let block = self.store.raw_store().block(loc.block)?;
+        if cur.block != loc.chunk {
+            let block = self.store.raw_store().chunk(loc.chunk)?;
             cur.bytes = block.decompress();
-            cur.block = loc.block;
+            cur.block = loc.chunk;
+            cur.probed = loc.chunk;
             cur.lower_ok = false;
             cur.hits.iter_mut().for_each(|h| *h = 0);
         }

@@ -5,12 +5,12 @@
 
 use std::path::PathBuf;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
 
 use crate::identity;
 use crate::ingest::record::{RecordError, RecordFields, parse_record};
 use crate::model::{Credential, Flag};
-use crate::store::raw::{Block, BlockWriter, RawLoc};
+use crate::store::raw::{BlockWriter, Chunk, RawLoc};
 use crate::store::{N_STR, StrCol};
 use crate::timefmt::{self, NO_TIME};
 
@@ -73,11 +73,14 @@ pub fn format_uuid(v: u128) -> String {
     )
 }
 
-/// Per-batch dictionary for one string column.
+/// Per-batch dictionary for one string column. Values are kept end to end
+/// in one string (no allocation per value), found again through a hash
+/// table of ids.
 #[derive(Debug, Default)]
 pub struct LocalDict {
-    pub values: Vec<String>,
-    ids: FxHashMap<String, u32>,
+    text: String,
+    ends: Vec<u32>,
+    ids: HashTable<u32>,
 }
 
 impl LocalDict {
@@ -85,14 +88,37 @@ impl LocalDict {
         if s.is_empty() {
             return u32::MAX;
         }
-        if let Some(&id) = self.ids.get(s) {
+        let (text, ends) = (&self.text, &self.ends);
+        let value = |id: u32| value_of(text, ends, id);
+        let hash = hash_str(s);
+        if let Some(&id) = self.ids.find(hash, |&id| value(id) == s) {
             return id;
         }
-        let id = self.values.len() as u32;
-        self.values.push(s.to_owned());
-        self.ids.insert(s.to_owned(), id);
+        let id = self.ends.len() as u32;
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+        let (text, ends) = (&self.text, &self.ends);
+        self.ids
+            .insert_unique(hash, id, |&id| hash_str(value_of(text, ends, id)));
         id
     }
+
+    /// The values in id order.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len() as u32).map(|id| value_of(&self.text, &self.ends, id))
+    }
+}
+
+fn value_of<'a>(text: &'a str, ends: &[u32], id: u32) -> &'a str {
+    let i = id as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    let end = ends.get(i).map_or(0, |&e| e as usize);
+    text.get(start..end).unwrap_or("")
+}
+
+fn hash_str(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
 }
 
 /// A record that could not be read as an event.
@@ -118,7 +144,8 @@ pub struct Batch {
     pub event_id: Vec<EventIdText>,
     pub raw_loc: Vec<RawLoc>,
     pub record_index: Vec<u32>,
-    pub blocks: Vec<Block>,
+    /// The raw chunks of the batch's events (numbers local to the batch).
+    pub chunks: Vec<Chunk>,
     pub problems: Vec<RecordProblem>,
     /// Number of events that are CloudTrail Insights events.
     pub insight_events: usize,
@@ -134,20 +161,66 @@ impl Batch {
     }
 }
 
+/// Where the text records are cut from lives in memory, and where it is in
+/// its gzip chunk: a record that is a slice of this text is kept as a span
+/// of the chunk instead of being copied and compressed again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextSpan {
+    /// Address of the text's first byte (only compared, never read).
+    start: usize,
+    len: usize,
+    /// Offset of the text in the chunk's decompressed bytes.
+    offset: u32,
+}
+
+impl TextSpan {
+    /// `text` is the decompressed gzip output from byte `offset` on.
+    pub fn of(text: &str, offset: u32) -> TextSpan {
+        TextSpan {
+            start: text.as_ptr() as usize,
+            len: text.len(),
+            offset,
+        }
+    }
+
+    /// The offset in the chunk of `raw` when it is a slice of the text.
+    fn offset_of(&self, raw: &str) -> Option<u32> {
+        let at = (raw.as_ptr() as usize).checked_sub(self.start)?;
+        if at + raw.len() > self.len {
+            return None;
+        }
+        u32::try_from(at).ok()?.checked_add(self.offset)
+    }
+}
+
+/// Local chunk number of spans of the gzip chunk until [`BatchBuilder::finish`]
+/// knows how many zstd blocks come before it.
+const GZIP_LOCAL: u32 = u32::MAX;
+
 /// Builds a [`Batch`] one record at a time.
 pub struct BatchBuilder {
     batch: Batch,
     writer: BlockWriter,
+    span: Option<TextSpan>,
+    spans_used: bool,
 }
 
 impl BatchBuilder {
     pub fn new(path: PathBuf) -> BatchBuilder {
+        BatchBuilder::with_span(path, None)
+    }
+
+    /// A builder whose records may be slices of a gzip file's text (see
+    /// [`TextSpan`]); the file's gzip bytes are given to [`Self::finish`].
+    pub fn with_span(path: PathBuf, span: Option<TextSpan>) -> BatchBuilder {
         BatchBuilder {
             batch: Batch {
                 path,
                 ..Batch::default()
             },
             writer: BlockWriter::default(),
+            span,
+            spans_used: false,
         }
     }
 
@@ -231,14 +304,40 @@ impl BatchBuilder {
         b.mfa.push(id.mfa as u8);
         b.console.push(id.console as u8);
         b.event_id.push(EventIdText::parse(f.event_id.as_str()));
-        b.raw_loc.push(self.writer.push(raw.as_bytes()));
+        let loc = match self.span.and_then(|s| s.offset_of(raw)) {
+            Some(offset) => {
+                self.spans_used = true;
+                RawLoc {
+                    chunk: GZIP_LOCAL,
+                    offset,
+                    len: raw.len() as u32,
+                }
+            }
+            None => self.writer.push(raw.as_bytes()),
+        };
+        b.raw_loc.push(loc);
         b.record_index.push(index);
     }
 
     /// Compresses what is left and returns the batch.
     pub fn finish(self) -> Batch {
+        self.finish_with_gzip(None)
+    }
+
+    /// Like [`Self::finish`]; `gzip` is the gzip file the [`TextSpan`] text
+    /// came from and the size it inflates to. It becomes the batch's last
+    /// chunk when any event is a span of it.
+    pub fn finish_with_gzip(self, gzip: Option<(Box<[u8]>, u32)>) -> Batch {
         let mut batch = self.batch;
-        batch.blocks = self.writer.finish();
+        batch.chunks = self.writer.finish();
+        let gzip = gzip.filter(|_| self.spans_used);
+        if let Some((bytes, len)) = gzip {
+            let n = batch.chunks.len() as u32;
+            for loc in batch.raw_loc.iter_mut().filter(|l| l.chunk == GZIP_LOCAL) {
+                loc.chunk = n;
+            }
+            batch.chunks.push(Chunk::gzip(bytes, len));
+        }
         batch
     }
 }
@@ -286,8 +385,10 @@ mod tests {
         assert_eq!(batch.problems.len(), 1);
         assert_eq!(batch.problems[0].index, 1);
         assert_eq!(
-            batch.dicts[StrCol::EventName as usize].values,
-            vec!["A".to_string()]
+            batch.dicts[StrCol::EventName as usize]
+                .values()
+                .collect::<Vec<_>>(),
+            vec!["A"]
         );
         assert_eq!(batch.time[1], NO_TIME);
         assert_eq!(batch.record_index, vec![0, 2]);

@@ -2,7 +2,7 @@
 //!
 //! Hot fields live in plain vectors (times as epoch milliseconds, strings as
 //! interned `u32` ids, flags as bytes); the original bytes of each event live
-//! compressed in [`raw`] blocks. Events are appended one [`batch::Batch`]
+//! compressed in [`raw`] chunks (gzip input files kept as read, or zstd blocks). Events are appended one [`batch::Batch`]
 //! (one input file) at a time; exact duplicates (same `eventID`, same bytes)
 //! are dropped and counted. Sorting lives in [`sort`], value counts in
 //! [`facets`].
@@ -13,6 +13,7 @@ pub mod interner;
 pub mod path;
 pub mod raw;
 pub mod sort;
+pub mod trigrams;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -149,19 +150,22 @@ impl Store {
     pub fn append(&mut self, batch: Batch) -> AppendOutcome {
         let file_id = self.files.len() as u32;
         self.files.push(batch.path.clone());
-        let first_block = self.raw.append(batch.blocks);
+        let n_chunks = batch.chunks.len();
+        let first_chunk = self.raw.append(batch.chunks);
+        let mut used = vec![false; n_chunks];
         // Map each batch-local string id to a global id once.
         let maps: Vec<Vec<u32>> = batch
             .dicts
             .iter()
             .zip(self.dicts.iter_mut())
-            .map(|(local, global)| local.values.iter().map(|v| global.intern(v)).collect())
+            .map(|(local, global)| local.values().map(|v| global.intern(v)).collect())
             .collect();
         let mut out = AppendOutcome::default();
         for i in 0..batch.time.len() {
+            let local = batch.raw_loc[i];
             let loc = RawLoc {
-                block: batch.raw_loc[i].block + first_block,
-                ..batch.raw_loc[i]
+                chunk: local.chunk.wrapping_add(first_chunk),
+                ..local
             };
             let (kind, value) = match &batch.event_id[i] {
                 EventIdText::None => (0, 0),
@@ -200,8 +204,13 @@ impl Store {
             self.raw_loc.push(loc);
             self.file_of.push(file_id);
             self.record_index.push(batch.record_index[i]);
+            if let Some(u) = used.get_mut(local.chunk as usize) {
+                *u = true;
+            }
             out.added += 1;
         }
+        // Chunks whose events were all duplicates are not kept.
+        self.raw.drop_unused(first_chunk, &used);
         out
     }
 
@@ -328,7 +337,7 @@ impl Store {
         &self.raw_loc
     }
 
-    /// The compressed blocks holding the raw bytes.
+    /// The compressed chunks holding the raw bytes.
     pub fn raw_store(&self) -> &RawStore {
         &self.raw
     }
@@ -361,7 +370,10 @@ impl Store {
         let dicts = self.dicts.iter().map(Interner::heap_bytes).sum::<usize>()
             + self.other_ids.heap_bytes();
         let (raw_compressed, raw_uncompressed) = self.raw.sizes();
+        let (raw_gzip, _) = self.raw.gzip_sizes();
         MemoryReport {
+            raw_gzip,
+            text_index: self.raw.index_bytes(),
             events: n,
             columns,
             dictionaries: dicts,
@@ -385,13 +397,19 @@ pub struct MemoryReport {
     pub columns: usize,
     pub dictionaries: usize,
     pub dedupe_index: usize,
+    /// All raw chunks, compressed and decompressed.
     pub raw_compressed: usize,
     pub raw_uncompressed: usize,
+    /// The part of `raw_compressed` that is gzip input files kept as read
+    /// (the rest is zstd blocks).
+    pub raw_gzip: usize,
+    /// Trigram bitmaps built by full-text searches so far.
+    pub text_index: usize,
 }
 
 impl MemoryReport {
     pub fn total(&self) -> usize {
-        self.columns + self.dictionaries + self.dedupe_index + self.raw_compressed
+        self.columns + self.dictionaries + self.dedupe_index + self.raw_compressed + self.text_index
     }
 }
 
@@ -408,6 +426,9 @@ pub fn store_from_texts(files: &[(&str, &[&str])]) -> Store {
     }
     store
 }
+
+#[cfg(test)]
+mod chunk_tests;
 
 #[cfg(test)]
 mod tests {

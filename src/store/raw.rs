@@ -1,9 +1,17 @@
-//! The original bytes of every event, kept compressed in zstd blocks of
-//! consecutive events. Any event's exact JSON text can be read back; whole
-//! blocks can be scanned in parallel for full-text search and export.
+//! The original bytes of every event, kept compressed in chunks of two
+//! codecs: a `.json.gz` input file whose events are spans of its text is
+//! kept as its own gzip bytes (nothing is compressed twice); every other
+//! event (plain files, strings unescaped out of lookup-events output or
+//! CloudWatch envelopes, CSV rows) is packed with its neighbours into zstd
+//! blocks of ~256 KB. Each chunk decompresses to a text in which events are
+//! spans. Any event's exact JSON text can be read back; whole chunks are
+//! scanned in parallel for full-text search and export.
 
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::ingest::gunzip;
+use crate::store::trigrams::Trigrams;
 
 /// Uncompressed size a block is filled to before it is compressed.
 pub const BLOCK_TARGET: usize = 256 * 1024;
@@ -16,80 +24,141 @@ thread_local! {
         const { RefCell::new((None, Vec::new())) };
 }
 
-/// Where one event's bytes are: block number, offset and length inside the
-/// uncompressed block.
+/// Where one event's bytes are: chunk number, offset and length inside the
+/// chunk's decompressed text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RawLoc {
-    pub block: u32,
+    pub chunk: u32,
     pub offset: u32,
     pub len: u32,
 }
 
-/// One compressed block.
+/// How a chunk holds its text.
 #[derive(Debug)]
-pub struct Block {
-    compressed: Box<[u8]>,
-    raw_len: u32,
+enum Body {
+    /// Events packed by [`BlockWriter`] and compressed with zstd.
+    Zstd(Box<[u8]>),
+    /// A whole `.json.gz` input file as it was read: its events are spans
+    /// of its decompressed text.
+    Gzip(Box<[u8]>),
+    /// Stored as is (only when compression failed).
+    Plain(Box<[u8]>),
+    /// No longer needed (every event in it was a duplicate).
+    Empty,
 }
 
-impl Block {
-    /// Compresses `bytes` into a block, with this thread's reusable zstd
-    /// context (building one per block costs more than compressing it).
-    pub fn compress(bytes: &[u8]) -> Block {
+/// One compressed chunk of raw event text.
+#[derive(Debug)]
+pub struct Chunk {
+    body: Body,
+    raw_len: u32,
+    /// Built by the first full-text search that reads the chunk.
+    trigrams: OnceLock<Trigrams>,
+}
+
+impl Chunk {
+    /// Compresses `bytes` into a zstd chunk, with this thread's reusable
+    /// zstd context (building one per chunk costs more than compressing it).
+    pub fn compress(bytes: &[u8]) -> Chunk {
         // Compress into a reused scratch buffer sized for the worst case,
-        // then keep an exact-size copy: long-lived blocks carry no slack, and
+        // then keep an exact-size copy: long-lived chunks carry no slack, and
         // no large buffer is shrunk in place (which fragments the heap).
-        let compressed = COMPRESSOR
-            .with(|cell| {
-                let mut slot = cell.borrow_mut();
-                let (compressor, scratch) = &mut *slot;
-                if compressor.is_none() {
-                    *compressor = zstd::bulk::Compressor::new(LEVEL).ok();
-                }
-                let c = compressor.as_mut()?;
-                scratch.clear();
-                scratch.reserve(zstd::zstd_safe::compress_bound(bytes.len()));
-                c.compress_to_buffer(bytes, scratch).ok()?;
-                Some(Box::<[u8]>::from(scratch.as_slice()))
-            })
-            .unwrap_or_else(|| Box::from(bytes));
-        Block {
-            compressed,
+        let compressed = COMPRESSOR.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            let (compressor, scratch) = &mut *slot;
+            if compressor.is_none() {
+                *compressor = zstd::bulk::Compressor::new(LEVEL).ok();
+            }
+            let c = compressor.as_mut()?;
+            scratch.clear();
+            scratch.reserve(zstd::zstd_safe::compress_bound(bytes.len()));
+            c.compress_to_buffer(bytes, scratch).ok()?;
+            Some(Box::<[u8]>::from(scratch.as_slice()))
+        });
+        Chunk {
+            body: compressed.map_or_else(|| Body::Plain(Box::from(bytes)), Body::Zstd),
             raw_len: bytes.len() as u32,
+            trigrams: OnceLock::new(),
         }
     }
 
-    /// The uncompressed bytes.
+    /// A gzip file kept as read; it must inflate cleanly to `raw_len`
+    /// bytes (what [`crate::ingest::decode`] checked).
+    pub fn gzip(bytes: Box<[u8]>, raw_len: u32) -> Chunk {
+        Chunk {
+            body: Body::Gzip(bytes),
+            raw_len,
+            trigrams: OnceLock::new(),
+        }
+    }
+
+    /// The decompressed text (empty if it cannot be read back).
     pub fn decompress(&self) -> Vec<u8> {
-        zstd::bulk::decompress(&self.compressed, self.raw_len as usize)
-            .unwrap_or_else(|_| self.compressed.to_vec())
+        let len = self.raw_len as usize;
+        match &self.body {
+            Body::Zstd(z) => zstd::bulk::decompress(z, len).unwrap_or_default(),
+            Body::Gzip(z) => gunzip::inflate_exact(z, len).unwrap_or_default(),
+            Body::Plain(b) => b.to_vec(),
+            Body::Empty => Vec::new(),
+        }
+    }
+
+    /// True for a chunk that is a gzip input file.
+    pub fn is_gzip(&self) -> bool {
+        matches!(self.body, Body::Gzip(_))
     }
 
     pub fn compressed_len(&self) -> usize {
-        self.compressed.len()
+        match &self.body {
+            Body::Zstd(b) | Body::Gzip(b) | Body::Plain(b) => b.len(),
+            Body::Empty => 0,
+        }
     }
 
     pub fn raw_len(&self) -> usize {
-        self.raw_len as usize
+        match self.body {
+            Body::Empty => 0,
+            _ => self.raw_len as usize,
+        }
+    }
+
+    /// The chunk's trigram bitmap, once a search has built it.
+    pub fn trigrams(&self) -> Option<&Trigrams> {
+        self.trigrams.get()
+    }
+
+    /// Builds the trigram bitmap from the chunk's lower-cased text, unless
+    /// it is built already.
+    pub fn index_lower(&self, lower: &[u8]) {
+        if self.trigrams.get().is_none() {
+            let _ = self.trigrams.set(Trigrams::of_lower(lower));
+        }
+    }
+
+    /// Frees the chunk's bytes (no event refers to it any more).
+    fn clear(&mut self) {
+        self.body = Body::Empty;
+        self.trigrams = OnceLock::new();
     }
 }
 
-/// Fills blocks from a stream of events (used by ingest workers).
+/// Fills zstd blocks from a stream of events (used by ingest workers for
+/// events that are not spans of a gzip input file).
 #[derive(Debug, Default)]
 pub struct BlockWriter {
     current: Vec<u8>,
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<Chunk>,
 }
 
 impl BlockWriter {
-    /// Appends one event's bytes and returns where they went (block numbers
+    /// Appends one event's bytes and returns where they went (chunk numbers
     /// are local to this writer).
     pub fn push(&mut self, bytes: &[u8]) -> RawLoc {
         if !self.current.is_empty() && self.current.len() + bytes.len() > BLOCK_TARGET {
             self.flush();
         }
         let loc = RawLoc {
-            block: self.blocks.len() as u32,
+            chunk: self.blocks.len() as u32,
             offset: self.current.len() as u32,
             len: bytes.len() as u32,
         };
@@ -100,49 +169,76 @@ impl BlockWriter {
     /// Compresses the block being filled, if any.
     pub fn flush(&mut self) {
         if !self.current.is_empty() {
-            self.blocks.push(Block::compress(&self.current));
+            self.blocks.push(Chunk::compress(&self.current));
             self.current.clear();
         }
     }
 
     /// Finishes and returns all blocks.
-    pub fn finish(mut self) -> Vec<Block> {
+    pub fn finish(mut self) -> Vec<Chunk> {
         self.flush();
         self.blocks
     }
 }
 
-/// Number of uncompressed blocks kept for repeated reads.
-const CACHE_BLOCKS: usize = 4;
+/// Number of decompressed chunks kept for repeated reads.
+const CACHE_CHUNKS: usize = 6;
 
-/// All blocks of the store plus a small cache of uncompressed blocks for
-/// repeated reads of neighbouring events (the detail pane, duplicate checks
-/// that compare a new event with an earlier one).
+/// All chunks of the store plus a small LRU cache of decompressed chunks
+/// for repeated reads of neighbouring events (the detail pane, duplicate
+/// checks that compare a new event with an earlier one).
 #[derive(Debug, Default)]
 pub struct RawStore {
-    blocks: Vec<Block>,
+    chunks: Vec<Chunk>,
     /// Most recently used first.
     cache: Mutex<Vec<(u32, Arc<Vec<u8>>)>>,
 }
 
 impl RawStore {
-    /// Appends blocks and returns the number of the first one.
-    pub fn append(&mut self, blocks: Vec<Block>) -> u32 {
-        let first = self.blocks.len() as u32;
-        self.blocks.extend(blocks);
+    /// Appends chunks and returns the number of the first one.
+    pub fn append(&mut self, chunks: Vec<Chunk>) -> u32 {
+        let first = self.chunks.len() as u32;
+        self.chunks.extend(chunks);
         first
     }
 
-    pub fn block_count(&self) -> usize {
-        self.blocks.len()
+    /// Frees the chunks numbered from `first` on for which `keep` is false,
+    /// and drops the ones at the end entirely (the chunks of a batch whose
+    /// events were all duplicates).
+    pub fn drop_unused(&mut self, first: u32, keep: &[bool]) {
+        for (n, &k) in keep.iter().enumerate() {
+            let id = first as usize + n;
+            if !k && let Some(c) = self.chunks.get_mut(id) {
+                c.clear();
+                self.forget(id as u32);
+            }
+        }
+        while self
+            .chunks
+            .last()
+            .is_some_and(|c| matches!(c.body, Body::Empty))
+            && self.chunks.len() > first as usize
+        {
+            self.chunks.pop();
+        }
     }
 
-    pub fn block(&self, n: u32) -> Option<&Block> {
-        self.blocks.get(n as usize)
+    fn forget(&self, n: u32) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.retain(|(id, _)| *id != n);
+        }
     }
 
-    /// The uncompressed block `n`, from the cache when possible.
-    pub fn block_bytes(&self, n: u32) -> Arc<Vec<u8>> {
+    pub fn chunk_count(&self) -> usize {
+        self.chunks.len()
+    }
+
+    pub fn chunk(&self, n: u32) -> Option<&Chunk> {
+        self.chunks.get(n as usize)
+    }
+
+    /// The decompressed chunk `n`, from the cache when possible.
+    pub fn chunk_bytes(&self, n: u32) -> Arc<Vec<u8>> {
         if let Ok(mut cache) = self.cache.lock()
             && let Some(pos) = cache.iter().position(|(id, _)| *id == n)
         {
@@ -152,24 +248,24 @@ impl RawStore {
             return bytes;
         }
         let bytes = Arc::new(
-            self.blocks
+            self.chunks
                 .get(n as usize)
-                .map(Block::decompress)
+                .map(Chunk::decompress)
                 .unwrap_or_default(),
         );
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(0, (n, bytes.clone()));
-            cache.truncate(CACHE_BLOCKS);
+            cache.truncate(CACHE_CHUNKS);
         }
         bytes
     }
 
     /// The exact bytes of one event.
     pub fn get(&self, loc: RawLoc) -> Vec<u8> {
-        let block = self.block_bytes(loc.block);
+        let chunk = self.chunk_bytes(loc.chunk);
         let start = loc.offset as usize;
         let end = start + loc.len as usize;
-        block
+        chunk
             .get(start..end)
             .map(<[u8]>::to_vec)
             .unwrap_or_default()
@@ -177,13 +273,32 @@ impl RawStore {
 
     /// Compressed bytes held, and the uncompressed size they stand for.
     pub fn sizes(&self) -> (usize, usize) {
-        self.blocks.iter().fold((0, 0), |(c, r), b| {
+        self.chunks.iter().fold((0, 0), |(c, r), b| {
             (c + b.compressed_len(), r + b.raw_len())
         })
     }
 
+    /// Bytes held by the trigram bitmaps built so far.
+    pub fn index_bytes(&self) -> usize {
+        self.chunks
+            .iter()
+            .filter_map(Chunk::trigrams)
+            .map(Trigrams::heap_bytes)
+            .sum()
+    }
+
+    /// Like [`Self::sizes`], for the gzip chunks only.
+    pub fn gzip_sizes(&self) -> (usize, usize) {
+        self.chunks
+            .iter()
+            .filter(|c| c.is_gzip())
+            .fold((0, 0), |(c, r), b| {
+                (c + b.compressed_len(), r + b.raw_len())
+            })
+    }
+
     pub fn clear(&mut self) {
-        self.blocks.clear();
+        self.chunks.clear();
         if let Ok(mut cache) = self.cache.lock() {
             cache.clear();
         }
@@ -193,11 +308,18 @@ impl RawStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
 
-    #[test]
-    fn round_trips_events_across_blocks() {
-        let mut w = BlockWriter::default();
-        let events: Vec<Vec<u8>> = (0..2000)
+    fn gz(data: &[u8]) -> Box<[u8]> {
+        let mut e = GzEncoder::new(Vec::new(), Compression::default());
+        e.write_all(data).expect("gzip");
+        e.finish().expect("gzip").into_boxed_slice()
+    }
+
+    fn events(n: usize) -> Vec<Vec<u8>> {
+        (0..n)
             .map(|i| {
                 format!(
                     "{{\"eventID\":\"{i}\",\"pad\":\"{}\"}}",
@@ -205,16 +327,120 @@ mod tests {
                 )
                 .into_bytes()
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn zstd_blocks_round_trip_events() {
+        let mut w = BlockWriter::default();
+        let events = events(2000);
         let locs: Vec<RawLoc> = events.iter().map(|e| w.push(e)).collect();
         let mut store = RawStore::default();
         let first = store.append(w.finish());
         assert_eq!(first, 0);
-        assert!(store.block_count() > 1);
+        assert!(store.chunk_count() > 1);
+        assert!(store.chunk(0).is_some_and(|c| !c.is_gzip()));
         for (e, loc) in events.iter().zip(&locs) {
             assert_eq!(&store.get(*loc), e);
         }
         let (compressed, raw) = store.sizes();
         assert!(compressed < raw / 3, "{compressed} vs {raw}");
+        assert_eq!(store.gzip_sizes(), (0, 0));
+    }
+
+    #[test]
+    fn gzip_chunks_give_spans_of_their_text_including_multi_member() {
+        let text = b"{\"Records\":[{\"a\":1},{\"b\":2}]}";
+        let one = gz(text);
+        // The same text as two gzip members, cut inside a record.
+        let mut two = gz(&text[..15]).into_vec();
+        two.extend_from_slice(&gz(&text[15..]));
+        let mut store = RawStore::default();
+        let a = store.append(vec![Chunk::gzip(one.clone(), text.len() as u32)]);
+        let b = store.append(vec![Chunk::gzip(two.into_boxed_slice(), text.len() as u32)]);
+        for chunk in [a, b] {
+            assert!(store.chunk(chunk).is_some_and(Chunk::is_gzip));
+            let first = RawLoc {
+                chunk,
+                offset: 12,
+                len: 7,
+            };
+            let second = RawLoc {
+                chunk,
+                offset: 20,
+                len: 7,
+            };
+            assert_eq!(store.get(first), b"{\"a\":1}");
+            assert_eq!(store.get(second), b"{\"b\":2}");
+        }
+        assert_eq!(store.gzip_sizes().0, store.sizes().0);
+        // A chunk whose recorded size is wrong reads back as nothing rather
+        // than as wrong bytes.
+        let bad = Chunk::gzip(one, text.len() as u32 + 1);
+        assert!(bad.decompress().is_empty());
+    }
+
+    #[test]
+    fn cache_keeps_recent_chunks_and_reads_stay_exact() {
+        let mut store = RawStore::default();
+        let texts: Vec<Vec<u8>> = (0..CACHE_CHUNKS + 3)
+            .map(|i| format!("{{\"n\":{i}}}").into_bytes())
+            .collect();
+        for t in &texts {
+            store.append(vec![Chunk::gzip(gz(t), t.len() as u32)]);
+        }
+        // Read every chunk twice, out of order: the cache never holds more
+        // than CACHE_CHUNKS and never mixes chunks up.
+        for round in 0..2 {
+            for n in (0..texts.len()).rev().chain(0..texts.len()) {
+                let got = store.chunk_bytes(n as u32);
+                assert_eq!(
+                    got.as_slice(),
+                    texts[n].as_slice(),
+                    "round {round} chunk {n}"
+                );
+            }
+        }
+        let cache = store.cache.lock().expect("cache");
+        assert_eq!(cache.len(), CACHE_CHUNKS);
+        // Most recently used first.
+        assert_eq!(cache[0].0, texts.len() as u32 - 1);
+    }
+
+    #[test]
+    fn unused_chunks_are_freed_and_trailing_ones_dropped() {
+        let mut store = RawStore::default();
+        let t = b"{\"x\":1}";
+        store.append(vec![Chunk::compress(t)]);
+        let first = store.append(vec![
+            Chunk::compress(t),
+            Chunk::gzip(gz(t), t.len() as u32),
+            Chunk::gzip(gz(t), t.len() as u32),
+        ]);
+        assert_eq!(first, 1);
+        let _ = store.chunk_bytes(3);
+        store.drop_unused(first, &[true, false, false]);
+        assert_eq!(store.chunk_count(), 2);
+        store.drop_unused(first, &[false]);
+        assert_eq!(store.chunk_count(), 1);
+        assert!(
+            store
+                .cache
+                .lock()
+                .expect("cache")
+                .iter()
+                .all(|(n, _)| *n < 1)
+        );
+        // A freed chunk in the middle keeps the numbers of those after it.
+        let first = store.append(vec![Chunk::compress(t), Chunk::compress(b"{}")]);
+        store.drop_unused(first, &[false, true]);
+        assert_eq!(store.chunk_count(), 3);
+        assert_eq!(store.chunk(first).map(Chunk::raw_len), Some(0));
+        let loc = RawLoc {
+            chunk: first + 1,
+            offset: 0,
+            len: 2,
+        };
+        assert_eq!(store.get(loc), b"{}");
     }
 }

@@ -51,6 +51,7 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
             "store_bytes": mem.total(),
             "store_bytes_per_event": per_event(mem.total() as u64),
             "raw_compressed_bytes": mem.raw_compressed,
+            "raw_gzip_bytes": mem.raw_gzip,
             "raw_uncompressed_bytes": mem.raw_uncompressed,
             "peak_rss_bytes": peak,
             "peak_rss_bytes_per_event": peak.map(per_event),
@@ -73,12 +74,13 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
     println!("sort     {sort_s:.3} s  (by eventName; first: {first})");
     println!("total    {:.3} s", load_s + sort_s);
     println!(
-        "store    {:.1} MB = columns {:.1} + dictionaries {:.1} + dedupe index {:.1} + raw {:.1} (of {:.1} MB JSON, {:.1}x); {:.0} B/event",
+        "store    {:.1} MB = columns {:.1} + dictionaries {:.1} + dedupe index {:.1} + raw {:.1} ({:.1} of it gzip files kept as read; of {:.1} MB JSON, {:.1}x); {:.0} B/event",
         mem.total() as f64 / 1e6,
         mem.columns as f64 / 1e6,
         mem.dictionaries as f64 / 1e6,
         mem.dedupe_index as f64 / 1e6,
         mem.raw_compressed as f64 / 1e6,
+        mem.raw_gzip as f64 / 1e6,
         mem.raw_uncompressed as f64 / 1e6,
         mem.raw_uncompressed as f64 / mem.raw_compressed.max(1) as f64,
         per_event(mem.total() as u64)

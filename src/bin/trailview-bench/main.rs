@@ -40,7 +40,8 @@ enum Bench {
     /// Build a store of N events by replicating the corpus's events, then
     /// time filters, full-text search, JSON paths, sorts and facets.
     Query {
-        /// Arguments: `[--events N] [CORPUS_DIR]`.
+        /// Arguments: `[--events N] [--trail DIR] [CORPUS_DIR]`; `--trail`
+        /// loads a real trail folder instead of replicating corpus events.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
