@@ -338,3 +338,28 @@ fn json_path_column_added_in_the_chooser_sorts_by_its_value() {
     let desc = arns(&h);
     assert_eq!(desc.first(), asc.last());
 }
+
+#[test]
+fn search_bitmaps_are_built_in_the_background_after_a_load() {
+    let h = loaded("stratus-red-team");
+    let store = h.state().state.store.clone();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let s = read_store(&store);
+        let raw = s.raw_store();
+        let missing = (0..raw.chunk_count() as u32)
+            .filter_map(|n| raw.chunk(n))
+            .filter(|c| c.raw_len() > 0 && c.trigrams().is_none())
+            .count();
+        if missing == 0 {
+            assert!(raw.chunk_count() > 0);
+            break;
+        }
+        drop(s);
+        assert!(
+            Instant::now() < deadline,
+            "{missing} chunks still without bitmaps"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -17,7 +17,7 @@ use super::state::AppState;
 use super::{
     case_session, column_chooser, detail, export_dialog, facets, filter, fmt, histogram,
     integrity_job, integrity_view, keys, load_report, marks_ops, menu_bar, progress, query_bar,
-    start_screen, table, tag_manager, timeline,
+    search_index, start_screen, table, tag_manager, timeline,
 };
 use crate::ingest::LoadMessage;
 use crate::store::batch::Batch;
@@ -100,6 +100,7 @@ pub struct TrailviewApp {
     pub detail: detail::DetailView,
     pub integrity_view: integrity_view::IntegrityView,
     pub integrity_checks: integrity_job::IntegrityChecks,
+    search_index: search_index::SearchIndexer,
     pub tags: tag_manager::TagManager,
     /// Case file autosave and "Resume last session".
     pub session: case_session::CaseSession,
@@ -137,6 +138,7 @@ impl TrailviewApp {
             detail: detail::DetailView::default(),
             integrity_view: Default::default(),
             integrity_checks: Default::default(),
+            search_index: Default::default(),
             tags: tag_manager::TagManager::default(),
             session: case_session::CaseSession::default(),
             stats: FrameStats::default(),
@@ -368,6 +370,7 @@ impl TrailviewApp {
         }
         self.state.report.report.cancelled = false;
         self.integrity_checks.cancel();
+        self.search_index.stop();
         self.state.progress = Some(Default::default());
         self.state
             .info(format!("Loading {}…", describe_paths(&paths)));
@@ -513,6 +516,7 @@ impl TrailviewApp {
             self.state.progress = None;
             self.state.view_dirty = true;
             self.check_integrity(None);
+            self.search_index.start(self.state.store.clone());
         }
     }
 
@@ -714,6 +718,7 @@ impl TrailviewApp {
         }
         self.queued.clear();
         self.integrity_checks.cancel();
+        self.search_index.stop();
         self.integrity_view.open = false;
         self.state.close_all();
         self.jobs = ViewJobs::default();

@@ -29,6 +29,7 @@ pub mod outcome;
 pub mod picker;
 pub mod progress;
 pub mod query_bar;
+pub mod search_index;
 pub mod settings;
 pub mod start_screen;
 pub mod state;

@@ -151,3 +151,26 @@ fn searches_give_the_same_rows_before_and_after_trigram_bitmaps() {
     assert!(first[2].is_empty());
     assert_eq!(first[0].len() + first[4].len(), rows.len());
 }
+
+#[test]
+fn index_all_builds_every_bitmap_once_and_searches_agree() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in 0..4 {
+        let events: Vec<String> = (0..20)
+            .map(|i| format!(r#"{{"eventID":"g{f}-{i}","eventName":"Ev{f}x{i}"}}"#))
+            .collect();
+        let refs: Vec<&str> = events.iter().map(String::as_str).collect();
+        let name = format!("g{f}.json.gz");
+        std::fs::write(dir.path().join(name), gz(records(&refs).as_bytes())).expect("write");
+    }
+    let store = load(dir.path());
+    let raw = store.raw_store();
+    let before = crate::query::parse("ev2x7").expect("query");
+    let rows = store.all_rows();
+    assert_eq!(raw.index_all(&|| true), 0, "a stop request indexes nothing");
+    let n = raw.index_all(&|| false);
+    assert_eq!(n, raw.chunk_count());
+    assert!((0..n as u32).all(|c| raw.chunk(c).is_some_and(|c| c.trigrams().is_some())));
+    assert_eq!(raw.index_all(&|| false), 0, "already indexed");
+    assert_eq!(before.select(&store, &rows).len(), 1);
+}

@@ -233,6 +233,27 @@ impl RawStore {
         self.chunks.len()
     }
 
+    /// Builds the trigram bitmap of every chunk that has none yet, in
+    /// parallel, so that the first full-text search does not pay for it.
+    /// Stops early when `stop` says so; returns the number of chunks
+    /// indexed by this call.
+    pub fn index_all(&self, stop: &(dyn Fn() -> bool + Sync)) -> usize {
+        use rayon::prelude::*;
+        self.chunks
+            .par_iter()
+            .filter(|c| c.trigrams().is_none() && c.raw_len() > 0)
+            .map(|c| {
+                if stop() {
+                    return 0;
+                }
+                let mut text = c.decompress();
+                text.make_ascii_lowercase();
+                c.index_lower(&text);
+                1
+            })
+            .sum()
+    }
+
     pub fn chunk(&self, n: u32) -> Option<&Chunk> {
         self.chunks.get(n as usize)
     }

@@ -1,0 +1,36 @@
+//! Builds the full-text search bitmaps of every raw chunk on a background
+//! thread once a load has finished, so the analyst's first full-text search
+//! is as fast as the later ones. A new load or "Close all" stops it.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::jobs::{SharedStore, read_store};
+
+/// The running indexing pass, if any.
+#[derive(Default)]
+pub struct SearchIndexer {
+    stop: Option<Arc<AtomicBool>>,
+}
+
+impl SearchIndexer {
+    /// Stops any running pass and starts a new one over `store`.
+    pub fn start(&mut self, store: SharedStore) {
+        self.stop();
+        let stop = Arc::new(AtomicBool::new(false));
+        self.stop = Some(stop.clone());
+        std::thread::spawn(move || {
+            let store = read_store(&store);
+            store
+                .raw_store()
+                .index_all(&|| stop.load(Ordering::Relaxed));
+        });
+    }
+
+    /// Asks a running pass to stop (it releases the store's lock soon after).
+    pub fn stop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            s.store(true, Ordering::Relaxed);
+        }
+    }
+}
