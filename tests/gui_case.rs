@@ -5,12 +5,16 @@
 
 #![cfg(feature = "gui")]
 
+#[path = "common/gui_harness.rs"]
+mod gui_harness;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Toggled;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use gui_harness::{app_harness, settle};
 use sha2::{Digest, Sha256};
 use trailview::gui::TrailviewApp;
 use trailview::gui::jobs::read_store;
@@ -42,26 +46,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 fn harness(picker: FakePicker, autosave: Option<PathBuf>) -> Harness<'static, TrailviewApp> {
     let app = TrailviewApp::new(Settings::default(), Box::new(picker)).with_autosave(autosave);
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_ui_state(|ui, app: &mut TrailviewApp| app.show(ui), app)
-}
-
-fn settle(h: &mut Harness<'static, TrailviewApp>) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        h.step();
-        if h.state().is_idle() {
-            h.step();
-            if h.state().is_idle() {
-                break;
-            }
-        }
-        assert!(Instant::now() < deadline, "app did not settle");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    h.run_steps(2);
+    app_harness(app)
 }
 
 fn open_folder(h: &mut Harness<'static, TrailviewApp>) {
@@ -148,7 +133,7 @@ fn mark_events(h: &mut Harness<'static, TrailviewApp>) -> (Vec<String>, String) 
     settle(h);
     assert!(chip_on(h, "1 evidence"), "chip not on after pressing 1");
     assert!(h.state().state.case.has_tag(first, "evidence"));
-    assert_eq!(status(h), "Tagged 1 event evidence");
+    assert_eq!(status(h), "Tagged 1 event as evidence");
     // The third row gets evidence and suspicious, and a star.
     h.key_press(egui::Key::J);
     h.key_press(egui::Key::J);

@@ -5,14 +5,17 @@
 
 #![cfg(feature = "gui")]
 
+#[path = "common/gui_harness.rs"]
+mod gui_harness;
+
 #[path = "common/signed_trail.rs"]
 mod signed_trail;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use gui_harness::{app_harness, settle};
 use signed_trail::{HOURS, Trail};
 use trailview::gui::TrailviewApp;
 use trailview::gui::jobs::read_store;
@@ -22,27 +25,7 @@ use trailview::model::{ColumnSpec, Mark};
 
 fn harness(picker: FakePicker) -> Harness<'static, TrailviewApp> {
     let app = TrailviewApp::new(Settings::default(), Box::new(picker));
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(64)
-        .build_ui_state(|ui, app: &mut TrailviewApp| app.show(ui), app)
-}
-
-/// Steps the UI until loading, filtering, checking and exporting are done.
-fn settle(h: &mut Harness<'static, TrailviewApp>) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        h.step();
-        if h.state().is_idle() {
-            h.step();
-            if h.state().is_idle() {
-                break;
-            }
-        }
-        assert!(Instant::now() < deadline, "app did not settle");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    h.run_steps(2);
+    app_harness(app)
 }
 
 fn open_folder(picker: FakePicker) -> Harness<'static, TrailviewApp> {

@@ -9,10 +9,9 @@ use clap::Args;
 use crate::case::EventAnnotations;
 use crate::cli::common::{CliError, InputArgs, print};
 use crate::cli::filter::{FilterArgs, select};
-use crate::cli::list::{check_paths_exist, integrity_if, parse_columns, parse_sort};
+use crate::cli::list::{check_columns, parse_columns, parse_sort};
 use crate::export::manifest::{self, ManifestInput};
 use crate::export::{self, ExportFormat, ExportRequest};
-use crate::model::{ColumnSpec, Mark};
 use crate::query::order::sort_rows;
 use crate::store::sort::Order;
 
@@ -73,14 +72,7 @@ pub fn run(args: &ExportArgs) -> Result<(), CliError> {
         (None, _) => Vec::new(),
     };
     let (store, report) = args.input.load()?;
-    check_paths_exist(&store, &columns)?;
-    check_paths_exist(&store, std::slice::from_ref(&sort))?;
-    let integrity_spec = ColumnSpec::Mark(Mark::Integrity);
-    let integrity = integrity_if(
-        &store,
-        &report,
-        columns.contains(&integrity_spec) || sort == integrity_spec,
-    );
+    let integrity = check_columns(&store, &report, &columns, &sort)?;
     let ann = EventAnnotations::new(&store, None, integrity.as_ref());
     let mut rows = select(&store, query.as_ref());
     let order = Order::descending_if(args.desc);

@@ -94,13 +94,22 @@ pub fn parse_sort(name: Option<&str>) -> Result<ColumnSpec, CliError> {
     }
 }
 
-/// The integrity status of every loaded file, when `needed` and digests
-/// were loaded.
-pub fn integrity_if(store: &Store, report: &LoadReport, needed: bool) -> Option<IntegrityIndex> {
-    if !needed {
-        return None;
+/// Checks that every JSON path among `columns` and `sort` exists, then
+/// runs the integrity check when `integrity` is among them (and digests
+/// were loaded): the status of every loaded file.
+pub fn check_columns(
+    store: &Store,
+    report: &LoadReport,
+    columns: &[ColumnSpec],
+    sort: &ColumnSpec,
+) -> Result<Option<IntegrityIndex>, CliError> {
+    check_paths_exist(store, columns)?;
+    check_paths_exist(store, std::slice::from_ref(sort))?;
+    let integrity = ColumnSpec::Mark(Mark::Integrity);
+    if !columns.contains(&integrity) && *sort != integrity {
+        return Ok(None);
     }
-    crate::integrity::verify_loaded(report, None).map(|r| IntegrityIndex::new(store, &r))
+    Ok(crate::integrity::verify_loaded(report, None).map(|r| IntegrityIndex::new(store, &r)))
 }
 
 /// A JSON path whose first field is not a CloudTrail field must exist in
@@ -133,14 +142,7 @@ pub fn run(args: &ListArgs) -> Result<(), CliError> {
     let sort = parse_sort(args.sort.as_deref())?;
     let query = args.filter.query()?;
     let (store, report) = args.input.load()?;
-    check_paths_exist(&store, &columns)?;
-    check_paths_exist(&store, std::slice::from_ref(&sort))?;
-    let integrity_spec = ColumnSpec::Mark(Mark::Integrity);
-    let integrity = integrity_if(
-        &store,
-        &report,
-        columns.contains(&integrity_spec) || sort == integrity_spec,
-    );
+    let integrity = check_columns(&store, &report, &columns, &sort)?;
     let ann = EventAnnotations::new(&store, None, integrity.as_ref());
     let mut rows = select(&store, query.as_ref());
     sort_rows(

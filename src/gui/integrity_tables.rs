@@ -132,8 +132,8 @@ pub fn logs(
         .auto_shrink([false, true])
         .max_scroll_height(height)
         .column(Column::exact(80.0))
-        .column(Column::initial(545.0).at_least(120.0).clip(true))
-        .column(Column::initial(95.0).at_least(80.0))
+        .column(Column::initial(520.0).at_least(120.0).clip(true))
+        .column(Column::initial(110.0).at_least(105.0))
         .column(Column::initial(190.0).at_least(100.0).clip(true))
         .column(Column::remainder().at_least(120.0).clip(true))
         .header(ROW_HEIGHT, |mut h| {

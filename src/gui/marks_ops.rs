@@ -96,7 +96,7 @@ pub fn toggle_tag(state: &mut AppState, tag: &str, target: &MarkTarget) {
     });
     let n = events(rows.len());
     state.info(if on {
-        format!("Tagged {n} {tag}")
+        format!("Tagged {n} as {tag}")
     } else {
         format!("Removed tag {tag} from {n}")
     });
@@ -225,7 +225,7 @@ mod tests {
         assert!(!s.case.has_tag(0, "evidence"));
         assert_eq!(
             s.status.as_ref().map(|x| x.text.as_str()),
-            Some("Tagged 1 event evidence")
+            Some("Tagged 1 event as evidence")
         );
         // Two rows selected, one already tagged: both get it.
         s.selection.toggle(&rows, 0);
