@@ -4,7 +4,9 @@
 //! Instead of a validating pass to cut the records out (serde's `RawValue`)
 //! followed by a second, field-reading pass per record, each record is read
 //! once: its fields are read and validated by a reader that stops at the
-//! record's end, which is where the next one starts. A record that reader
+//! record's end, which is where the next one starts. That reader is the
+//! hand-written [`crate::ingest::record_scan`]; a record it gives up on is
+//! read by serde's reader of the same fields, exactly as before. A record that reader
 //! cannot take (not an object, an unexpected field shape) is cut out by a
 //! structural scan that skips string contents a word at a time and read
 //! the general way. Anything unexpected (another top-level key, a malformed
@@ -12,6 +14,7 @@
 //! general reader in [`crate::ingest::containers`] reads the file instead.
 
 use crate::ingest::record::RecordFields;
+use crate::ingest::record_scan;
 use crate::ingest::sink::{Pushed, Sink};
 
 /// Tries the fast path. On `false` the sink may hold partial results and
@@ -74,6 +77,12 @@ fn read_object(text: &str, i: usize, sink: &mut Sink) -> Option<usize> {
     let rest = text.get(i..)?;
     if !rest.starts_with('{') {
         return None;
+    }
+    // The hand-written reader first; it gives up on anything it is not sure
+    // about, and serde then reads the record exactly as before.
+    if let Some((fields, end)) = record_scan::read_record(text, i) {
+        sink.push_parsed(text.get(i..end)?, &fields);
+        return Some(end);
     }
     let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<RecordFields<'_>>();
     let fields = stream.next()?.ok()?;

@@ -2,7 +2,8 @@
 //!
 //! [`walk`] lists the files under the inputs; [`decode`] reads one into
 //! text (gzip or plain, within limits; [`gunzip`] inflates); [`shapes`] recognises what the text
-//! is and, with [`fast_records`] (trail delivery files), [`containers`] (every
+//! is and, with [`fast_records`] (trail delivery files, whose records
+//! [`record_scan`] reads in one pass over [`json_scan`]), [`containers`] (every
 //! other JSON shape) and [`csv_history`], streams its records into
 //! a [`sink::Sink`] that builds the file's batch; [`file`] ties these
 //! together for one file; [`loader`] runs all files in parallel on a
@@ -15,9 +16,11 @@ pub mod decode;
 pub mod fast_records;
 pub mod file;
 pub mod gunzip;
+pub mod json_scan;
 pub mod loader;
 pub mod options;
 pub mod record;
+pub mod record_scan;
 pub mod report;
 pub mod shapes;
 pub mod sink;

@@ -105,7 +105,7 @@ fn join_list(items: &[serde_json::Value]) -> String {
 }
 
 /// The hot fields of one event. Everything is optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct RecordFields<'a> {
     #[serde(rename = "eventTime", borrow)]
@@ -143,7 +143,7 @@ pub struct RecordFields<'a> {
 }
 
 /// The parts of `userIdentity` the identity rules read.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct UserIdentity<'a> {
     #[serde(rename = "type", borrow)]
@@ -166,7 +166,7 @@ pub struct UserIdentity<'a> {
     pub on_behalf_of: Option<OnBehalfOf<'a>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct SessionContext<'a> {
     #[serde(rename = "sessionIssuer", borrow)]
@@ -175,7 +175,7 @@ pub struct SessionContext<'a> {
     pub attributes: Option<SessionAttributes<'a>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct SessionIssuer<'a> {
     #[serde(rename = "userName", borrow)]
@@ -184,21 +184,21 @@ pub struct SessionIssuer<'a> {
     pub arn: Loose<'a>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct SessionAttributes<'a> {
     #[serde(rename = "mfaAuthenticated", borrow)]
     pub mfa_authenticated: Loose<'a>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct OnBehalfOf<'a> {
     #[serde(rename = "userId", borrow)]
     pub user_id: Loose<'a>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct AdditionalEventData<'a> {
     #[serde(rename = "UserName", borrow)]

@@ -38,27 +38,54 @@ impl EventIdText {
 /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lower-case hex only, so
 /// that [`format_uuid`] gives back exactly the same text.
 pub fn parse_uuid(s: &str) -> Option<u128> {
-    let b = s.as_bytes();
-    if b.len() != 36 {
+    let b: &[u8; 36] = s.as_bytes().try_into().ok()?;
+    if b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
         return None;
     }
-    let mut v: u128 = 0;
-    for (i, &c) in b.iter().enumerate() {
-        if matches!(i, 8 | 13 | 18 | 23) {
-            if c != b'-' {
-                return None;
-            }
-            continue;
-        }
-        let d = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            _ => return None,
-        };
-        v = (v << 4) | u128::from(d);
-    }
-    Some(v)
+    // Branch-free: every digit goes through the table and any invalid one
+    // sets a bit outside the low nibble, checked once at the end.
+    let mut bad = 0u8;
+    let mut half = |digits: &[u8]| {
+        digits.iter().fold(0u64, |acc, &p| {
+            let d = HEX_DIGIT[usize::from(b[usize::from(p)])];
+            bad |= d;
+            (acc << 4) | u64::from(d & 0x0f)
+        })
+    };
+    let hi = half(&UUID_DIGITS[..16]);
+    let lo = half(&UUID_DIGITS[16..]);
+    (bad & 0xf0 == 0).then_some((u128::from(hi) << 64) | u128::from(lo))
 }
+
+/// Where the 32 hex digits of a UUID's text are.
+const UUID_DIGITS: [u8; 32] = {
+    let mut out = [0u8; 32];
+    let (mut i, mut k) = (0u8, 0);
+    while k < 32 {
+        if !matches!(i, 8 | 13 | 18 | 23) {
+            out[k] = i;
+            k += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+/// The value of each lower-case hex digit; 0x10 for any other byte.
+const HEX_DIGIT: [u8; 256] = {
+    let mut t = [0x10u8; 256];
+    let mut c = 0;
+    while c < 10 {
+        t[b'0' as usize + c] = c as u8;
+        c += 1;
+    }
+    let mut c = 0;
+    while c < 6 {
+        t[b'a' as usize + c] = 10 + c as u8;
+        c += 1;
+    }
+    t
+};
 
 /// Formats a value of [`parse_uuid`] back into its text.
 pub fn format_uuid(v: u128) -> String {
@@ -368,6 +395,15 @@ mod tests {
         assert_eq!(format_uuid(v), s);
         assert_eq!(parse_uuid("3038EBD2-C98A-4C65-9B6E-E22506292313"), None);
         assert_eq!(parse_uuid("abc"), None);
+        assert_eq!(parse_uuid("3038ebd2-c98a-4c65-9b6e-e2250629231g"), None);
+        assert_eq!(parse_uuid("3038ebd2-c98a-4c65-9b6e_e22506292313"), None);
+        assert_eq!(parse_uuid("3038ebd2c-98a-4c65-9b6e-e22506292313"), None);
+        assert_eq!(parse_uuid("3038ebd2-c98a-4c65-9b6e-e2250629231/"), None);
+        assert_eq!(parse_uuid("00000000-0000-0000-0000-00000000000f"), Some(15));
+        assert_eq!(
+            parse_uuid("ffffffff-ffff-ffff-ffff-ffffffffffff"),
+            Some(u128::MAX)
+        );
         assert_eq!(EventIdText::parse(""), EventIdText::None);
     }
 
