@@ -161,6 +161,11 @@ impl Store {
             .map(|(local, global)| local.values().map(|v| global.intern(v)).collect())
             .collect();
         let mut out = AppendOutcome::default();
+        // First the dedupe decision, event by event (an event may repeat
+        // one earlier in the same batch), then the other columns grow one
+        // at a time over the kept events: sequential, not 20 interleaved
+        // streams per event.
+        let mut kept: Vec<usize> = Vec::with_capacity(batch.time.len());
         for i in 0..batch.time.len() {
             let local = batch.raw_loc[i];
             let loc = RawLoc {
@@ -172,7 +177,7 @@ impl Store {
                 EventIdText::Uuid(v) => (1, *v),
                 EventIdText::Other(s) => (2, u128::from(self.other_ids.intern(s))),
             };
-            let idx = self.time.len() as EventIdx;
+            let idx = self.id_kind.len() as EventIdx;
             if kind != 0 {
                 let hash = id_hash(kind, value);
                 if self.is_duplicate(hash, kind, value, loc) {
@@ -185,30 +190,33 @@ impl Store {
                     id_hash(kinds[j as usize], values[j as usize])
                 });
             }
-            for (slot, map) in maps.iter().enumerate() {
-                let local = batch.strs[slot][i];
-                let global = if local == u32::MAX {
-                    0
-                } else {
-                    map[local as usize]
-                };
-                self.strs[slot].push(global);
-            }
-            self.time.push(batch.time[i]);
-            self.credential.push(batch.credential[i]);
-            self.read_only.push(batch.read_only[i]);
-            self.mfa.push(batch.mfa[i]);
-            self.console.push(batch.console[i]);
             self.id_kind.push(kind);
             self.id_value.push(value);
             self.raw_loc.push(loc);
-            self.file_of.push(file_id);
-            self.record_index.push(batch.record_index[i]);
             if let Some(u) = used.get_mut(local.chunk as usize) {
                 *u = true;
             }
-            out.added += 1;
+            kept.push(i);
         }
+        for (slot, map) in maps.iter().enumerate() {
+            let column = &batch.strs[slot];
+            self.strs[slot].extend(kept.iter().map(|&i| {
+                let local = column[i];
+                if local == u32::MAX {
+                    0
+                } else {
+                    map[local as usize]
+                }
+            }));
+        }
+        self.time.extend(pick(&batch.time, &kept));
+        self.credential.extend(pick(&batch.credential, &kept));
+        self.read_only.extend(pick(&batch.read_only, &kept));
+        self.mfa.extend(pick(&batch.mfa, &kept));
+        self.console.extend(pick(&batch.console, &kept));
+        self.file_of.extend(kept.iter().map(|_| file_id));
+        self.record_index.extend(pick(&batch.record_index, &kept));
+        out.added += kept.len();
         // Chunks whose events were all duplicates are not kept.
         self.raw.drop_unused(first_chunk, &used);
         out
@@ -385,6 +393,11 @@ impl Store {
 }
 
 /// The hash of an event ID as stored (`id_kind`, `id_value`).
+/// The values of `column` at the `kept` positions, in order.
+fn pick<'a, T: Copy>(column: &'a [T], kept: &'a [usize]) -> impl Iterator<Item = T> + 'a {
+    kept.iter().map(|&i| column[i])
+}
+
 fn id_hash(kind: u8, value: u128) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one((kind, value))
