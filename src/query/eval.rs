@@ -2,8 +2,8 @@
 //! vectors; conditions on the raw event read it from the compressed
 //! chunks, which are decompressed once per chunk (rows are visited chunk
 //! by chunk, in parallel) and lower-cased once for case-insensitive search.
-//! A chunk whose trigram bitmap (built by the first search that read it,
-//! see [`crate::store::trigrams`]) rules a search term out is not
+//! A chunk whose trigram bitmap (built after the load or by the first
+//! search that read it, see [`crate::store::trigrams`]) rules a search term out is not
 //! decompressed for that term.
 
 use rayon::prelude::*;
