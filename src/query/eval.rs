@@ -230,7 +230,7 @@ impl Plan<'_> {
         let loc: RawLoc = *self.store.raw_locs().get(idx as usize)?;
         if cur.block != loc.chunk {
             let block = self.store.raw_store().chunk(loc.chunk)?;
-            cur.bytes = block.decompress();
+            block.decompress_into(&mut cur.bytes);
             cur.block = loc.chunk;
             cur.probed = loc.chunk;
             cur.lower_ok = false;

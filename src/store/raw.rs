@@ -96,12 +96,21 @@ impl Chunk {
 
     /// The decompressed text (empty if it cannot be read back).
     pub fn decompress(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.decompress_into(&mut out);
+        out
+    }
+
+    /// Like [`Self::decompress`], into `out` (replacing what it held), so
+    /// that a search that reads chunk after chunk reuses one buffer.
+    pub fn decompress_into(&self, out: &mut Vec<u8>) {
         let len = self.raw_len as usize;
+        out.clear();
         match &*self.body() {
-            Body::Zstd(z) => zstd_decompress(z, len),
-            Body::Gzip(z) => gunzip::inflate_exact(z, len).unwrap_or_default(),
-            Body::Plain(b) => b.to_vec(),
-            Body::Empty => Vec::new(),
+            Body::Zstd(z) => zstd_decompress_into(z, len, out),
+            Body::Gzip(z) => *out = gunzip::inflate_exact(z, len).unwrap_or_default(),
+            Body::Plain(b) => out.extend_from_slice(b),
+            Body::Empty => {}
         }
     }
 
@@ -195,18 +204,22 @@ fn zstd_body(bytes: &[u8]) -> Body {
     }
 }
 
-/// Decompresses a zstd body of known size with this thread's context.
-fn zstd_decompress(z: &[u8], len: usize) -> Vec<u8> {
-    DECOMPRESSOR.with(|cell| {
+/// Decompresses a zstd body of known size into `out` (empty on failure)
+/// with this thread's context.
+fn zstd_decompress_into(z: &[u8], len: usize, out: &mut Vec<u8>) {
+    out.reserve(len);
+    let ok = DECOMPRESSOR.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             *slot = zstd::bulk::Decompressor::new().ok();
         }
         slot.as_mut()
-            .and_then(|d| d.decompress(z, len).ok())
-            .filter(|out| out.len() == len)
-            .unwrap_or_default()
-    })
+            .and_then(|d| d.decompress_to_buffer(z, out).ok())
+            == Some(len)
+    });
+    if !ok {
+        out.clear();
+    }
 }
 
 /// Fills zstd blocks from a stream of events (used by ingest workers for
