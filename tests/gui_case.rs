@@ -491,4 +491,18 @@ fn tag_manager_defines_renames_and_deletes_and_the_row_menu_stars() {
     let s = h.state().state.status.clone().expect("status");
     assert!(s.is_error && s.text.contains("unsaved"), "{}", s.text);
     assert!(h.state().state.case.is_starred(second));
+
+    // So does Close all (a warning for Open case… does not count for it);
+    // asked again, it discards them.
+    menu(&mut h, "Close all");
+    let s = h.state().state.status.clone().expect("status");
+    assert!(
+        s.is_error && s.text.contains("Close all again"),
+        "{}",
+        s.text
+    );
+    assert!(h.state().state.store_len() > 0, "nothing closed yet");
+    menu(&mut h, "Close all");
+    assert_eq!(h.state().state.store_len(), 0);
+    assert!(h.state().state.case.marks.is_empty());
 }

@@ -11,10 +11,11 @@ use crate::cli::common::{CliError, InputArgs, write_error};
 use crate::cli::filter::{FilterArgs, select};
 use crate::ingest::LoadReport;
 use crate::model::{Column, ColumnSpec, EventIdx, Mark};
+use crate::query::json_field::{cell_text, lookup};
 use crate::query::mark_text;
 use crate::query::order::sort_rows;
 use crate::store::Store;
-use crate::store::path::{is_known_root, is_well_formed, lookup, value_text};
+use crate::store::path::{is_known_root, is_well_formed};
 use crate::store::sort::Order;
 use crate::timefmt::format_rfc3339;
 
@@ -126,7 +127,7 @@ pub fn check_paths_exist(store: &Store, columns: &[ColumnSpec]) -> Result<(), Cl
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let found = (0..store.len() as EventIdx).any(|i| {
             finder.find(&store.raw(i)).is_some()
-                && store.json(i).is_some_and(|v| lookup(&v, p).is_some())
+                && store.json(i).is_some_and(|v| !lookup(&v, p).is_empty())
         });
         if !found {
             return Err(CliError::usage(format!(
@@ -163,8 +164,9 @@ pub fn run(args: &ListArgs) -> Result<(), CliError> {
     written.and_then(|()| out.flush()).map_err(write_error)
 }
 
-/// The cells of one row: text for store columns and annotations, the JSON
-/// value (or `None`) for paths.
+/// The cells of one row for `--format json`: text for store columns and
+/// annotations; for a path, its JSON value (a list of them when the path
+/// reaches several, `None` when it reaches none).
 fn row_values(
     ann: &EventAnnotations<'_>,
     idx: EventIdx,
@@ -181,7 +183,33 @@ fn row_values(
             }
             ColumnSpec::Column(c) => Some(Value::String(store.value(*c, idx).into_owned())),
             ColumnSpec::Mark(m) => Some(Value::String(mark_text(ann, *m, idx))),
-            ColumnSpec::Path(p) => event.as_ref().and_then(|v| lookup(v, p)).cloned(),
+            ColumnSpec::Path(p) => {
+                let mut values = event.as_ref().map(|v| lookup(v, p)).unwrap_or_default();
+                match values.len() {
+                    0 => None,
+                    1 => values.pop().cloned(),
+                    _ => Some(Value::Array(values.into_iter().cloned().collect())),
+                }
+            }
+        })
+        .collect()
+}
+
+/// The text cells of one row, as the app's table and CSV export show them.
+fn row_texts(ann: &EventAnnotations<'_>, idx: EventIdx, columns: &[ColumnSpec]) -> Vec<String> {
+    let store = ann.store;
+    let needs_json = columns.iter().any(|c| matches!(c, ColumnSpec::Path(_)));
+    let event = if needs_json { store.json(idx) } else { None };
+    columns
+        .iter()
+        .map(|spec| match spec {
+            ColumnSpec::Column(Column::Time) => format_rfc3339(store.time(idx)),
+            ColumnSpec::Column(c) => store.value(*c, idx).into_owned(),
+            ColumnSpec::Mark(m) => mark_text(ann, *m, idx),
+            ColumnSpec::Path(p) => event
+                .as_ref()
+                .map(|v| cell_text(&lookup(v, p)))
+                .unwrap_or_default(),
         })
         .collect()
 }
@@ -210,9 +238,9 @@ pub fn write_tsv(
     let header: Vec<String> = columns.iter().map(|c| tsv_escape(c.name())).collect();
     writeln!(out, "{}", header.join("\t"))?;
     for &idx in rows {
-        let cells: Vec<String> = row_values(ann, idx, columns)
+        let cells: Vec<String> = row_texts(ann, idx, columns)
             .iter()
-            .map(|v| tsv_escape(&v.as_ref().map(value_text).unwrap_or_default()))
+            .map(|v| tsv_escape(v))
             .collect();
         writeln!(out, "{}", cells.join("\t"))?;
     }

@@ -610,8 +610,10 @@ impl TrailviewApp {
                 }
             }
             Action::CloseAll => {
-                self.close_all();
-                self.state.info("Closed all data");
+                if self.may_drop_case("choose Close all again to discard them") {
+                    self.close_all();
+                    self.state.info("Closed all data");
+                }
             }
             Action::CancelLoad => {
                 if let Some(job) = &self.load {

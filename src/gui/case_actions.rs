@@ -46,20 +46,30 @@ impl TrailviewApp {
     /// "Open case…": asks for the file, unless that would drop unsaved
     /// marks; then it warns once and goes ahead on the second request.
     fn ask_open_case(&mut self, ctx: &egui::Context) {
-        let unsaved = self.state.case.dirty && !self.state.case.marks.is_empty();
-        if unsaved && !std::mem::replace(&mut self.session.discard_armed, true) {
-            self.state.error(
-                "The current case has unsaved tags, notes or stars: save it (Ctrl+S), \
-                 or choose Open case… again to replace it",
-            );
+        if !self.may_drop_case("choose Open case… again to replace it") {
             return;
         }
-        self.session.discard_armed = false;
         self.pick(
             PickKind::CaseFile { save_as: None },
             PickPurpose::OpenCase,
             ctx,
         );
+    }
+
+    /// Whether an action that replaces the case may go ahead: yes when
+    /// nothing unsaved would be lost; otherwise it warns once (saying how
+    /// to go ahead: `again`) and says yes on the next request.
+    pub(super) fn may_drop_case(&mut self, again: &str) -> bool {
+        let unsaved = self.state.case.dirty && !self.state.case.marks.is_empty();
+        let armed = self.session.discard_armed.take();
+        if unsaved && armed.as_deref() != Some(again) {
+            self.state.error(format!(
+                "The current case has unsaved tags, notes or stars: save it (Ctrl+S), or {again}"
+            ));
+            self.session.discard_armed = Some(again.to_owned());
+            return false;
+        }
+        true
     }
 
     /// `n`: the note editor of the focused event takes the keyboard.

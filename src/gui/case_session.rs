@@ -64,9 +64,9 @@ pub struct CaseSession {
     job: Option<(u64, Receiver<Result<(), CaseError>>)>,
     /// The last session, for the start screen.
     pub resume: Option<ResumeInfo>,
-    /// "Open case…" was refused once because of unsaved marks; the next
-    /// one goes ahead.
-    pub discard_armed: bool,
+    /// The action ("Open case…", "Close all") that was refused once because
+    /// of unsaved marks; asked again, it goes ahead.
+    pub discard_armed: Option<String>,
 }
 
 impl CaseSession {

@@ -27,13 +27,11 @@ pub fn cell_text(
     }
 }
 
-/// The value at a dotted path (`requestParameters.bucketName`) as text;
-/// array elements by number (`resources.0.ARN`). Same rules as
-/// `trailview list --columns`.
+/// The values at a dotted path (`requestParameters.bucketName`,
+/// `resources.0.ARN`, `resources.ARN` for every element) as text: the
+/// rules of the query language, `trailview list --columns` and CSV export.
 pub fn path_value(json: &serde_json::Value, path: &str) -> String {
-    crate::store::path::lookup(json, path)
-        .map(crate::store::path::value_text)
-        .unwrap_or_default()
+    crate::query::json_field::cell_text(&crate::query::json_field::lookup(json, path))
 }
 
 #[cfg(test)]
@@ -50,5 +48,8 @@ mod tests {
         assert_eq!(path_value(&j, "a.arr.0.k"), "v");
         assert_eq!(path_value(&j, "z"), "");
         assert_eq!(path_value(&j, "a.missing"), "");
+        // Key names ignore case; a list is searched element by element.
+        assert_eq!(path_value(&j, "A.B"), "x");
+        assert_eq!(path_value(&j, "a.arr.k"), "v");
     }
 }

@@ -14,11 +14,28 @@ const GAP: f32 = 2.0;
 /// Room for a star and a note sign.
 const SIGN: f32 = 10.0;
 /// Extra width the first column starts with, so a star and two tag dots
-/// fit beside the value (more marks truncate the value; the column can be
-/// widened), without pushing other columns off the table.
+/// fit beside the value (more marks truncate the value, up to the marker's
+/// cap; the column can be widened), without pushing other columns off the
+/// table.
 pub const MARKER_ROOM: f32 = (SIGN + GAP) + 2.0 * (DOT + GAP) + 4.0;
 
-/// Draws the event's marks, if any, taking only the room they need.
+/// Tags shown as dots; beyond that, two dots and a "+N" count.
+const MAX_DOTS: usize = 3;
+/// Room for the "+N" count.
+const MORE: f32 = 14.0;
+
+/// How many tag dots to draw for `n` tags, and how many tags are left
+/// over for the "+N" count.
+fn dots_and_more(n: usize) -> (usize, usize) {
+    if n <= MAX_DOTS {
+        (n, 0)
+    } else {
+        (MAX_DOTS - 1, n - (MAX_DOTS - 1))
+    }
+}
+
+/// Draws the event's marks, if any, taking only the room they need (never
+/// more than a star, three tag marks and a note sign).
 pub fn marker(ui: &mut egui::Ui, case: &Case, idx: EventIdx) {
     let Some(m) = case.marks_of(idx) else {
         return;
@@ -26,7 +43,9 @@ pub fn marker(ui: &mut egui::Ui, case: &Case, idx: EventIdx) {
     let star = m.starred;
     let note = !m.note.trim().is_empty();
     let n = m.tags.len();
-    let width = n as f32 * (DOT + GAP)
+    let (dots, more) = dots_and_more(n);
+    let width = dots as f32 * (DOT + GAP)
+        + if more > 0 { MORE + GAP } else { 0.0 }
         + if star { SIGN + GAP } else { 0.0 }
         + if note { SIGN + GAP } else { 0.0 };
     if width <= 0.0 {
@@ -47,13 +66,23 @@ pub fn marker(ui: &mut egui::Ui, case: &Case, idx: EventIdx) {
         );
         x += SIGN + GAP;
     }
-    for t in &m.tags {
+    for t in m.tags.iter().take(dots) {
         let color = case
             .tag_def(t)
             .map(tag_color)
             .unwrap_or(egui::Color32::GRAY);
         painter.circle_filled(egui::pos2(x + DOT / 2.0, y), DOT / 2.0, color);
         x += DOT + GAP;
+    }
+    if more > 0 {
+        painter.text(
+            egui::pos2(x + MORE / 2.0, y),
+            egui::Align2::CENTER_CENTER,
+            format!("+{more}"),
+            egui::FontId::proportional(9.0),
+            ui.visuals().weak_text_color(),
+        );
+        x += MORE + GAP;
     }
     if note {
         painter.text(
@@ -128,4 +157,17 @@ pub fn row_menu(ui: &mut egui::Ui, state: &AppState, idx: EventIdx, actions: &mu
         ui.close();
     }
     ui.separator();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_tags_collapse_into_a_count() {
+        assert_eq!(dots_and_more(0), (0, 0));
+        assert_eq!(dots_and_more(3), (3, 0));
+        assert_eq!(dots_and_more(4), (2, 2));
+        assert_eq!(dots_and_more(9), (2, 7));
+    }
 }

@@ -1,6 +1,7 @@
-//! Builds the full-text search bitmaps of every raw chunk on a background
-//! thread once a load has finished, so the analyst's first full-text search
-//! is as fast as the later ones. A new load or "Close all" stops it.
+//! Readies the raw chunks for full-text search on a background thread once
+//! a load has finished (gzip chunks re-encoded as zstd, trigram bitmaps
+//! built; see `RawStore::prepare_for_search`), so the analyst's first
+//! full-text search is as fast as the later ones. A new load or "Close all" stops it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,7 +24,7 @@ impl SearchIndexer {
             let store = read_store(&store);
             store
                 .raw_store()
-                .index_all(&|| stop.load(Ordering::Relaxed));
+                .prepare_for_search(&|| stop.load(Ordering::Relaxed));
         });
     }
 

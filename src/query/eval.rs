@@ -2,8 +2,8 @@
 //! vectors; conditions on the raw event read it from the compressed
 //! chunks, which are decompressed once per chunk (rows are visited chunk
 //! by chunk, in parallel) and lower-cased once for case-insensitive search.
-//! A chunk whose trigram bitmap (built by the first search that read it,
-//! see [`crate::store::trigrams`]) rules a search term out is not
+//! A chunk whose trigram bitmap (built after the load or by the first
+//! search that read it, see [`crate::store::trigrams`]) rules a search term out is not
 //! decompressed for that term.
 
 use rayon::prelude::*;
@@ -230,7 +230,7 @@ impl Plan<'_> {
         let loc: RawLoc = *self.store.raw_locs().get(idx as usize)?;
         if cur.block != loc.chunk {
             let block = self.store.raw_store().chunk(loc.chunk)?;
-            cur.bytes = block.decompress();
+            block.decompress_into(&mut cur.bytes);
             cur.block = loc.chunk;
             cur.probed = loc.chunk;
             cur.lower_ok = false;

@@ -8,10 +8,10 @@ use rayon::prelude::*;
 
 use super::Annotations;
 use super::annotations::mark_text;
+use super::json_field::{cell_text, lookup_raw, split_path};
 use crate::export::fetch::for_each_raw;
 use crate::model::{ColumnSpec, EventIdx};
 use crate::store::Store;
-use crate::store::path::{lookup, value_text};
 use crate::store::sort::Order;
 use crate::timefmt::NO_TIME;
 
@@ -43,18 +43,19 @@ pub fn sort_rows(
 /// The lower-cased text at `path` of each row, as the table shows it.
 fn path_keys(store: &Store, rows: &[EventIdx], path: &str) -> Vec<String> {
     let mut keys = Vec::with_capacity(rows.len());
+    let Some(segs) = split_path(path) else {
+        return vec![String::new(); rows.len()];
+    };
     for chunk in rows.chunks(PATH_CHUNK) {
         let mut raws: Vec<Vec<u8>> = Vec::with_capacity(chunk.len());
         let _ = for_each_raw(store, chunk, |_, raw| {
             raws.push(raw.to_vec());
             Ok::<(), ()>(())
         });
+        // Only what lies on the path is parsed.
         keys.par_extend(raws.par_iter().map(|raw| {
-            serde_json::from_slice::<serde_json::Value>(raw)
-                .ok()
-                .and_then(|v| lookup(&v, path).map(value_text))
-                .unwrap_or_default()
-                .to_lowercase()
+            let values = lookup_raw(raw, &segs);
+            cell_text(&values.iter().collect::<Vec<_>>()).to_lowercase()
         }));
     }
     keys

@@ -153,7 +153,7 @@ fn searches_give_the_same_rows_before_and_after_trigram_bitmaps() {
 }
 
 #[test]
-fn index_all_builds_every_bitmap_once_and_searches_agree() {
+fn preparing_for_search_recodes_and_indexes_every_chunk_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     for f in 0..4 {
         let events: Vec<String> = (0..20)
@@ -167,10 +167,31 @@ fn index_all_builds_every_bitmap_once_and_searches_agree() {
     let raw = store.raw_store();
     let before = crate::query::parse("ev2x7").expect("query");
     let rows = store.all_rows();
-    assert_eq!(raw.index_all(&|| true), 0, "a stop request indexes nothing");
-    let n = raw.index_all(&|| false);
+    let texts: Vec<String> = rows.iter().map(|&i| store.raw_text(i)).collect();
+    let chunk_texts = |raw: &crate::store::raw::RawStore| -> Vec<Vec<u8>> {
+        (0..raw.chunk_count() as u32)
+            .filter_map(|c| raw.chunk(c).map(|c| c.decompress()))
+            .collect()
+    };
+    let decoded = chunk_texts(raw);
+    let gzip_bytes = raw.gzip_sizes().0;
+    assert!(gzip_bytes > 0);
+    assert!((0..raw.chunk_count() as u32).all(|c| raw.chunk(c).is_some_and(|c| c.is_gzip())));
+    assert_eq!(
+        raw.prepare_for_search(&|| true),
+        0,
+        "a stop request indexes nothing"
+    );
+    assert!(raw.chunk(0).is_some_and(|c| c.is_gzip()));
+    let n = raw.prepare_for_search(&|| false);
     assert_eq!(n, raw.chunk_count());
     assert!((0..n as u32).all(|c| raw.chunk(c).is_some_and(|c| c.trigrams().is_some())));
-    assert_eq!(raw.index_all(&|| false), 0, "already indexed");
+    // Every gzip chunk is zstd now, and reads back the same text.
+    assert_eq!(raw.gzip_sizes(), (0, 0));
+    assert!((0..n as u32).all(|c| raw.chunk(c).is_some_and(|c| !c.is_gzip())));
+    assert_eq!(chunk_texts(raw), decoded);
+    let after: Vec<String> = rows.iter().map(|&i| store.raw_text(i)).collect();
+    assert_eq!(after, texts);
+    assert_eq!(raw.prepare_for_search(&|| false), 0, "already prepared");
     assert_eq!(before.select(&store, &rows).len(), 1);
 }

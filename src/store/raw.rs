@@ -6,9 +6,15 @@
 //! blocks of ~256 KB. Each chunk decompresses to a text in which events are
 //! spans. Any event's exact JSON text can be read back; whole chunks are
 //! scanned in parallel for full-text search and export.
+//!
+//! Keeping gzip files as read makes loading cheap, but zstd decompresses
+//! about twice as fast as gzip, and full-text search is bound by
+//! decompression. So once a load is done, [`RawStore::prepare_for_search`]
+//! (run on a background thread by the app) re-encodes each gzip chunk as
+//! zstd and builds its trigram bitmap from the same decompressed text.
 
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
 use crate::ingest::gunzip;
 use crate::store::trigrams::Trigrams;
@@ -22,6 +28,10 @@ thread_local! {
     /// This thread's zstd context and output scratch buffer.
     static COMPRESSOR: RefCell<(Option<zstd::bulk::Compressor<'static>>, Vec<u8>)> =
         const { RefCell::new((None, Vec::new())) };
+    /// This thread's zstd decompression context (creating one per chunk
+    /// costs a ~100 KB allocation and its initialisation).
+    static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        const { RefCell::new(None) };
 }
 
 /// Where one event's bytes are: chunk number, offset and length inside the
@@ -50,7 +60,10 @@ enum Body {
 /// One compressed chunk of raw event text.
 #[derive(Debug)]
 pub struct Chunk {
-    body: Body,
+    /// Behind a lock only so that [`Chunk::prepare_for_search`] can swap
+    /// the codec while searches read other chunks; readers never wait on
+    /// each other.
+    body: RwLock<Body>,
     raw_len: u32,
     /// Built by the first full-text search that reads the chunk.
     trigrams: OnceLock<Trigrams>,
@@ -60,23 +73,8 @@ impl Chunk {
     /// Compresses `bytes` into a zstd chunk, with this thread's reusable
     /// zstd context (building one per chunk costs more than compressing it).
     pub fn compress(bytes: &[u8]) -> Chunk {
-        // Compress into a reused scratch buffer sized for the worst case,
-        // then keep an exact-size copy: long-lived chunks carry no slack, and
-        // no large buffer is shrunk in place (which fragments the heap).
-        let compressed = COMPRESSOR.with(|cell| {
-            let mut slot = cell.borrow_mut();
-            let (compressor, scratch) = &mut *slot;
-            if compressor.is_none() {
-                *compressor = zstd::bulk::Compressor::new(LEVEL).ok();
-            }
-            let c = compressor.as_mut()?;
-            scratch.clear();
-            scratch.reserve(zstd::zstd_safe::compress_bound(bytes.len()));
-            c.compress_to_buffer(bytes, scratch).ok()?;
-            Some(Box::<[u8]>::from(scratch.as_slice()))
-        });
         Chunk {
-            body: compressed.map_or_else(|| Body::Plain(Box::from(bytes)), Body::Zstd),
+            body: RwLock::new(zstd_body(bytes)),
             raw_len: bytes.len() as u32,
             trigrams: OnceLock::new(),
         }
@@ -86,37 +84,50 @@ impl Chunk {
     /// bytes (what [`crate::ingest::decode`] checked).
     pub fn gzip(bytes: Box<[u8]>, raw_len: u32) -> Chunk {
         Chunk {
-            body: Body::Gzip(bytes),
+            body: RwLock::new(Body::Gzip(bytes)),
             raw_len,
             trigrams: OnceLock::new(),
         }
     }
 
+    fn body(&self) -> std::sync::RwLockReadGuard<'_, Body> {
+        self.body.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The decompressed text (empty if it cannot be read back).
     pub fn decompress(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.decompress_into(&mut out);
+        out
+    }
+
+    /// Like [`Self::decompress`], into `out` (replacing what it held), so
+    /// that a search that reads chunk after chunk reuses one buffer.
+    pub fn decompress_into(&self, out: &mut Vec<u8>) {
         let len = self.raw_len as usize;
-        match &self.body {
-            Body::Zstd(z) => zstd::bulk::decompress(z, len).unwrap_or_default(),
-            Body::Gzip(z) => gunzip::inflate_exact(z, len).unwrap_or_default(),
-            Body::Plain(b) => b.to_vec(),
-            Body::Empty => Vec::new(),
+        out.clear();
+        match &*self.body() {
+            Body::Zstd(z) => zstd_decompress_into(z, len, out),
+            Body::Gzip(z) => *out = gunzip::inflate_exact(z, len).unwrap_or_default(),
+            Body::Plain(b) => out.extend_from_slice(b),
+            Body::Empty => {}
         }
     }
 
     /// True for a chunk that is a gzip input file.
     pub fn is_gzip(&self) -> bool {
-        matches!(self.body, Body::Gzip(_))
+        matches!(*self.body(), Body::Gzip(_))
     }
 
     pub fn compressed_len(&self) -> usize {
-        match &self.body {
+        match &*self.body() {
             Body::Zstd(b) | Body::Gzip(b) | Body::Plain(b) => b.len(),
             Body::Empty => 0,
         }
     }
 
     pub fn raw_len(&self) -> usize {
-        match self.body {
+        match *self.body() {
             Body::Empty => 0,
             _ => self.raw_len as usize,
         }
@@ -135,10 +146,79 @@ impl Chunk {
         }
     }
 
+    /// Readies the chunk for full-text search: a gzip chunk is re-encoded
+    /// as zstd (the same text, faster to decompress), and the trigram
+    /// bitmap is built. Returns false when there was nothing to do.
+    pub fn prepare_for_search(&self) -> bool {
+        let gzip = self.is_gzip();
+        if !gzip && self.trigrams.get().is_some() || self.raw_len() == 0 {
+            return false;
+        }
+        let mut text = self.decompress();
+        if text.len() != self.raw_len as usize {
+            // Unreadable: leave it as it is; searches will skip it.
+            return false;
+        }
+        if gzip {
+            let recoded = zstd_body(&text);
+            if let Body::Zstd(_) = recoded {
+                let mut body = self.body.write().unwrap_or_else(PoisonError::into_inner);
+                if matches!(*body, Body::Gzip(_)) {
+                    *body = recoded;
+                }
+            }
+        }
+        text.make_ascii_lowercase();
+        self.index_lower(&text);
+        true
+    }
+
     /// Frees the chunk's bytes (no event refers to it any more).
     fn clear(&mut self) {
-        self.body = Body::Empty;
+        *self.body.get_mut().unwrap_or_else(PoisonError::into_inner) = Body::Empty;
         self.trigrams = OnceLock::new();
+    }
+}
+
+/// `bytes` compressed with zstd, with this thread's reusable context
+/// (building one per chunk costs more than compressing it); stored as is
+/// if compression fails.
+fn zstd_body(bytes: &[u8]) -> Body {
+    {
+        // Compress into a reused scratch buffer sized for the worst case,
+        // then keep an exact-size copy: long-lived chunks carry no slack, and
+        // no large buffer is shrunk in place (which fragments the heap).
+        let compressed = COMPRESSOR.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            let (compressor, scratch) = &mut *slot;
+            if compressor.is_none() {
+                *compressor = zstd::bulk::Compressor::new(LEVEL).ok();
+            }
+            let c = compressor.as_mut()?;
+            scratch.clear();
+            scratch.reserve(zstd::zstd_safe::compress_bound(bytes.len()));
+            c.compress_to_buffer(bytes, scratch).ok()?;
+            Some(Box::<[u8]>::from(scratch.as_slice()))
+        });
+        compressed.map_or_else(|| Body::Plain(Box::from(bytes)), Body::Zstd)
+    }
+}
+
+/// Decompresses a zstd body of known size into `out` (empty on failure)
+/// with this thread's context.
+fn zstd_decompress_into(z: &[u8], len: usize, out: &mut Vec<u8>) {
+    out.reserve(len);
+    let ok = DECOMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = zstd::bulk::Decompressor::new().ok();
+        }
+        slot.as_mut()
+            .and_then(|d| d.decompress_to_buffer(z, out).ok())
+            == Some(len)
+    });
+    if !ok {
+        out.clear();
     }
 }
 
@@ -216,7 +296,7 @@ impl RawStore {
         while self
             .chunks
             .last()
-            .is_some_and(|c| matches!(c.body, Body::Empty))
+            .is_some_and(|c| matches!(*c.body(), Body::Empty))
             && self.chunks.len() > first as usize
         {
             self.chunks.pop();
@@ -233,24 +313,16 @@ impl RawStore {
         self.chunks.len()
     }
 
-    /// Builds the trigram bitmap of every chunk that has none yet, in
-    /// parallel, so that the first full-text search does not pay for it.
-    /// Stops early when `stop` says so; returns the number of chunks
-    /// indexed by this call.
-    pub fn index_all(&self, stop: &(dyn Fn() -> bool + Sync)) -> usize {
+    /// Readies every chunk for full-text search (see
+    /// [`Chunk::prepare_for_search`]), in parallel, so that the first
+    /// search is as fast as the later ones. Stops early when `stop` says
+    /// so; returns the number of chunks prepared by this call. Cached texts
+    /// stay valid: re-encoding never changes a chunk's text.
+    pub fn prepare_for_search(&self, stop: &(dyn Fn() -> bool + Sync)) -> usize {
         use rayon::prelude::*;
         self.chunks
             .par_iter()
-            .filter(|c| c.trigrams().is_none() && c.raw_len() > 0)
-            .map(|c| {
-                if stop() {
-                    return 0;
-                }
-                let mut text = c.decompress();
-                text.make_ascii_lowercase();
-                c.index_lower(&text);
-                1
-            })
+            .map(|c| usize::from(!stop() && c.prepare_for_search()))
             .sum()
     }
 

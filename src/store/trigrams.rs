@@ -1,9 +1,10 @@
 //! Per-chunk trigram bitmaps for full-text search. A chunk's bitmap has one
 //! bit per hashed trigram of its lower-cased text (64 Ki bits, 8 KB); a
 //! search term any of whose trigrams is missing cannot occur in the chunk,
-//! which is then skipped without being decompressed. Bitmaps are built by
+//! which is then skipped without being decompressed. Bitmaps are built
+//! after a load, in the background (`RawStore::prepare_for_search`), or by
 //! the first full-text search that decompresses a chunk (its text is hot
-//! then), not during a load, so loading pays nothing for them.
+//! then); loading pays nothing for them.
 
 /// Bits per bitmap (a power of two).
 pub const BITS: usize = 1 << 16;
