@@ -173,8 +173,7 @@ fn row_values(
     columns: &[ColumnSpec],
 ) -> Vec<Option<Value>> {
     let store = ann.store;
-    let needs_json = columns.iter().any(|c| matches!(c, ColumnSpec::Path(_)));
-    let event = if needs_json { store.json(idx) } else { None };
+    let event = event_if_paths(store, idx, columns);
     columns
         .iter()
         .map(|spec| match spec {
@@ -195,11 +194,16 @@ fn row_values(
         .collect()
 }
 
+/// The parsed event, when some column is a JSON path.
+fn event_if_paths(store: &Store, idx: EventIdx, columns: &[ColumnSpec]) -> Option<Value> {
+    let needs_json = columns.iter().any(|c| matches!(c, ColumnSpec::Path(_)));
+    if needs_json { store.json(idx) } else { None }
+}
+
 /// The text cells of one row, as the app's table and CSV export show them.
 fn row_texts(ann: &EventAnnotations<'_>, idx: EventIdx, columns: &[ColumnSpec]) -> Vec<String> {
     let store = ann.store;
-    let needs_json = columns.iter().any(|c| matches!(c, ColumnSpec::Path(_)));
-    let event = if needs_json { store.json(idx) } else { None };
+    let event = event_if_paths(store, idx, columns);
     columns
         .iter()
         .map(|spec| match spec {

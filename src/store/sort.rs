@@ -249,17 +249,8 @@ mod tests {
         assert_eq!(rows, vec![1, 0]);
     }
 
-    #[test]
-    fn event_ids_sort_as_text_across_uuid_and_other_ids() {
-        let ids = [
-            "b0000000-0000-0000-0000-000000000000",
-            "x-1",
-            "",
-            "a0000000-0000-0000-0000-000000000000",
-            "B-upper",
-            "a0000000-0000-0000-0000-000000000000",
-            "c",
-        ];
+    /// One event per ID, in order (an empty ID: no eventID field).
+    fn store_with_ids(ids: &[&str]) -> Store {
         let texts: Vec<String> = ids
             .iter()
             .enumerate()
@@ -272,7 +263,21 @@ mod tests {
             })
             .collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let store = store_from_texts(&[("f", &refs)]);
+        store_from_texts(&[("f", &refs)])
+    }
+
+    #[test]
+    fn event_ids_sort_as_text_across_uuid_and_other_ids() {
+        let ids = [
+            "b0000000-0000-0000-0000-000000000000",
+            "x-1",
+            "",
+            "a0000000-0000-0000-0000-000000000000",
+            "B-upper",
+            "a0000000-0000-0000-0000-000000000000",
+            "c",
+        ];
+        let store = store_with_ids(&ids);
         let mut rows = store.all_rows();
         store.sort_rows(&mut rows, Column::EventId, Order::Ascending);
         let got: Vec<String> = rows
@@ -291,19 +296,7 @@ mod tests {
             .copied()
             .filter(|id| id.is_empty() || id.len() == 36)
             .collect();
-        let texts: Vec<String> = uuids
-            .iter()
-            .enumerate()
-            .map(|(n, id)| {
-                if id.is_empty() {
-                    format!(r#"{{"n":{n}}}"#)
-                } else {
-                    format!(r#"{{"eventID":"{id}","n":{n}}}"#)
-                }
-            })
-            .collect();
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let store = store_from_texts(&[("f", &refs)]);
+        let store = store_with_ids(&uuids);
         let mut rows = store.all_rows();
         store.sort_rows(&mut rows, Column::EventId, Order::Ascending);
         let got: Vec<&str> = rows.iter().map(|&i| uuids[i as usize]).collect();
