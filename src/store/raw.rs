@@ -65,7 +65,8 @@ pub struct Chunk {
     /// each other.
     body: RwLock<Body>,
     raw_len: u32,
-    /// Built by the first full-text search that reads the chunk.
+    /// Built by [`Chunk::prepare_for_search`] after a load, or by the
+    /// first full-text search that reads the chunk.
     trigrams: OnceLock<Trigrams>,
 }
 
@@ -133,7 +134,7 @@ impl Chunk {
         }
     }
 
-    /// The chunk's trigram bitmap, once a search has built it.
+    /// The chunk's trigram bitmap, once built.
     pub fn trigrams(&self) -> Option<&Trigrams> {
         self.trigrams.get()
     }
