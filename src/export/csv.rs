@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::Progress;
 use super::fetch::for_each_raw;
 use crate::model::{Column, ColumnSpec, EventIdx};
-use crate::query::json_field::{cell_text, lookup_raw, split_path};
+use crate::query::json_field::{raw_cell_text, split_path};
 use crate::query::{Annotations, mark_text};
 use crate::store::Store;
 use crate::timefmt;
@@ -39,10 +39,7 @@ pub fn write(
                 ColumnSpec::Column(c) => store.value(*c, idx).into_owned(),
                 ColumnSpec::Mark(m) => mark_text(ann, *m, idx),
                 ColumnSpec::Path(_) => match path {
-                    Some(segs) => {
-                        let values = lookup_raw(raw, segs);
-                        cell_text(&values.iter().collect::<Vec<_>>())
-                    }
+                    Some(segs) => raw_cell_text(raw, segs),
                     None => String::new(),
                 },
             };

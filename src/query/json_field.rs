@@ -204,6 +204,13 @@ pub fn value_texts(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// [`cell_text`] of the values at `segs` in one event's raw JSON text,
+/// parsing only what lies on the path.
+pub fn raw_cell_text(raw: &[u8], segs: &[String]) -> String {
+    let values = lookup_raw(raw, segs);
+    cell_text(&values.iter().collect::<Vec<_>>())
+}
+
 /// How a table or CSV cell shows the values at a path: one value as its
 /// text, several joined with `, `.
 pub fn cell_text(values: &[&Value]) -> String {

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::Annotations;
 use super::annotations::mark_text;
-use super::json_field::{cell_text, lookup_raw, split_path};
+use super::json_field::{raw_cell_text, split_path};
 use crate::export::fetch::for_each_raw;
 use crate::model::{ColumnSpec, EventIdx};
 use crate::store::Store;
@@ -53,10 +53,10 @@ fn path_keys(store: &Store, rows: &[EventIdx], path: &str) -> Vec<String> {
             Ok::<(), ()>(())
         });
         // Only what lies on the path is parsed.
-        keys.par_extend(raws.par_iter().map(|raw| {
-            let values = lookup_raw(raw, &segs);
-            cell_text(&values.iter().collect::<Vec<_>>()).to_lowercase()
-        }));
+        keys.par_extend(
+            raws.par_iter()
+                .map(|raw| raw_cell_text(raw, &segs).to_lowercase()),
+        );
     }
     keys
 }
