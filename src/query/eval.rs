@@ -6,6 +6,7 @@
 //! search that read it, see [`crate::store::trigrams`]) rules a search term out is not
 //! decompressed for that term.
 
+use memchr::memmem::Finder;
 use rayon::prelude::*;
 
 use super::annotations::Annotations;
@@ -17,18 +18,48 @@ use crate::store::raw::RawLoc;
 /// Rows evaluated together when no raw bytes are needed.
 const CHUNK: usize = 16 * 1024;
 
-/// The block being read: its bytes, lower-cased bytes and which needles
-/// occur anywhere in it.
+/// The block being read: its bytes, lower-cased bytes and where each
+/// needle's search through it stands.
 struct Cursor {
     block: u32,
-    /// The chunk `hits` were last set for from its trigram bitmap, without
-    /// decompressing it.
+    /// The chunk `ruled_out` was last set for from its trigram bitmap,
+    /// without decompressing it.
     probed: u32,
     bytes: Vec<u8>,
     lower: Vec<u8>,
     lower_ok: bool,
-    /// Per needle: 0 unknown, 1 found in the block, 2 absent.
-    hits: Vec<u8>,
+    /// Per needle: the bitmap of chunk `probed` says it cannot occur there.
+    ruled_out: Vec<bool>,
+    /// Per needle: how far the lower-cased block has been searched.
+    scans: Vec<Scan>,
+}
+
+/// A needle's search through the current block. Events are mostly asked
+/// about in the order of their offsets, so each search resumes where the
+/// last one stopped: a rare needle costs one pass over the block, and a
+/// common one stops at its first occurrence in each event.
+#[derive(Clone, Copy)]
+struct Scan {
+    /// The block was searched from here on (`usize::MAX`: not yet)...
+    from: usize,
+    /// ...and this is the first occurrence found at or after `from`.
+    next: Option<usize>,
+}
+
+impl Scan {
+    const UNSEARCHED: Scan = Scan {
+        from: usize::MAX,
+        next: None,
+    };
+
+    /// Does `finder`'s needle occur wholly inside `text[s..e]`?
+    fn occurs_within(&mut self, finder: &Finder<'_>, text: &[u8], s: usize, e: usize) -> bool {
+        if self.from > s || self.next.is_some_and(|p| p < s) {
+            self.from = s;
+            self.next = text.get(s..).and_then(|t| finder.find(t)).map(|i| s + i);
+        }
+        self.next.is_some_and(|p| p + finder.needle().len() <= e)
+    }
 }
 
 impl Cursor {
@@ -39,7 +70,8 @@ impl Cursor {
             bytes: Vec::new(),
             lower: Vec::new(),
             lower_ok: false,
-            hits: vec![0; needles],
+            ruled_out: vec![false; needles],
+            scans: vec![Scan::UNSEARCHED; needles],
         }
     }
 }
@@ -190,11 +222,7 @@ impl Plan<'_> {
         } else {
             &cur.bytes
         };
-        let finder = &self.needles[slot];
-        if cur.hits[slot] == 0 {
-            cur.hits[slot] = if finder.find(lower).is_some() { 1 } else { 2 };
-        }
-        cur.hits[slot] == 1 && finder.find(&lower[s..e]).is_some()
+        cur.scans[slot].occurs_within(&self.needles[slot], lower, s, e)
     }
 
     /// True when the event's chunk is not decompressed yet and its trigram
@@ -204,25 +232,21 @@ impl Plan<'_> {
             return false;
         };
         if cur.block == loc.chunk {
-            return cur.hits[slot] == 2;
+            return false;
         }
         if cur.probed != loc.chunk {
             cur.probed = loc.chunk;
-            cur.hits.iter_mut().for_each(|h| *h = 0);
+            cur.ruled_out.iter_mut().for_each(|r| *r = false);
         }
-        if cur.hits[slot] == 0 {
-            let absent = self
+        if !cur.ruled_out[slot] {
+            cur.ruled_out[slot] = self
                 .store
                 .raw_store()
                 .chunk(loc.chunk)
                 .and_then(|c| c.trigrams())
                 .is_some_and(|t| !t.may_contain(self.needles[slot].needle()));
-            if !absent {
-                return false;
-            }
-            cur.hits[slot] = 2;
         }
-        cur.hits[slot] == 2
+        cur.ruled_out[slot]
     }
 
     /// Loads the event's chunk into the cursor and returns its byte range.
@@ -234,10 +258,36 @@ impl Plan<'_> {
             cur.block = loc.chunk;
             cur.probed = loc.chunk;
             cur.lower_ok = false;
-            cur.hits.iter_mut().for_each(|h| *h = 0);
+            cur.scans.iter_mut().for_each(|s| *s = Scan::UNSEARCHED);
         }
         let s = loc.offset as usize;
         let e = s + loc.len as usize;
         (e <= cur.bytes.len()).then_some((s, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every (start, end) span of `text`, asked in a scrambled order, gets
+    /// the answer a plain search of the span gives.
+    #[test]
+    fn resumed_scans_answer_like_a_fresh_search_in_any_order() {
+        let text = b"..ab.aab..b.ab...a.b.abab..ba..ab";
+        let finder = Finder::new(b"ab");
+        let n = text.len();
+        let mut spans: Vec<(usize, usize)> =
+            (0..=n).flat_map(|s| (s..=n).map(move |e| (s, e))).collect();
+        // Ascending first (the usual order), then a fixed scramble.
+        let ascending = spans.clone();
+        spans.sort_by_key(|&(s, e)| (s * 7919 + e * 104_729) % 1_000_003);
+        for order in [ascending, spans] {
+            let mut scan = Scan::UNSEARCHED;
+            for &(s, e) in &order {
+                let want = finder.find(&text[s..e]).is_some();
+                assert_eq!(scan.occurs_within(&finder, text, s, e), want, "{s}..{e}");
+            }
+        }
     }
 }

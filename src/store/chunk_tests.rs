@@ -128,6 +128,8 @@ fn searches_give_the_same_rows_before_and_after_trigram_bitmaps() {
         let name = format!("f{f}.json.gz");
         std::fs::write(dir.path().join(name), gz(records(&refs).as_bytes())).expect("write");
     }
+    // A plain JSON file: its events go into a zstd block.
+    std::fs::write(dir.path().join("plain.json"), records(&[D]).as_bytes()).expect("write");
     let store = load(dir.path());
     let rows = store.all_rows();
     let queries = [
@@ -163,6 +165,8 @@ fn preparing_for_search_recodes_and_indexes_every_chunk_once() {
         let name = format!("g{f}.json.gz");
         std::fs::write(dir.path().join(name), gz(records(&refs).as_bytes())).expect("write");
     }
+    // A plain JSON file: its events go into a zstd block.
+    std::fs::write(dir.path().join("plain.json"), records(&[D]).as_bytes()).expect("write");
     let store = load(dir.path());
     let raw = store.raw_store();
     let before = crate::query::parse("ev2x7").expect("query");
@@ -176,7 +180,11 @@ fn preparing_for_search_recodes_and_indexes_every_chunk_once() {
     let decoded = chunk_texts(raw);
     let gzip_bytes = raw.gzip_sizes().0;
     assert!(gzip_bytes > 0);
-    assert!((0..raw.chunk_count() as u32).all(|c| raw.chunk(c).is_some_and(|c| c.is_gzip())));
+    let gzip_chunks = (0..raw.chunk_count() as u32)
+        .filter(|&c| raw.chunk(c).is_some_and(|c| c.is_gzip()))
+        .count();
+    assert_eq!((gzip_chunks, raw.chunk_count()), (4, 5));
+    assert!((0..5).all(|c| raw.chunk(c).is_some_and(|c| !c.is_search_ready())));
     assert_eq!(
         raw.prepare_for_search(&|| true),
         0,
@@ -186,12 +194,14 @@ fn preparing_for_search_recodes_and_indexes_every_chunk_once() {
     let n = raw.prepare_for_search(&|| false);
     assert_eq!(n, raw.chunk_count());
     assert!((0..n as u32).all(|c| raw.chunk(c).is_some_and(|c| c.trigrams().is_some())));
-    // Every gzip chunk is zstd now, and reads back the same text.
+    // Every gzip and zstd chunk is LZ4 now, and reads back the same text.
     assert_eq!(raw.gzip_sizes(), (0, 0));
-    assert!((0..n as u32).all(|c| raw.chunk(c).is_some_and(|c| !c.is_gzip())));
+    assert!((0..n as u32).all(|c| raw.chunk(c).is_some_and(|c| c.is_search_ready())));
     assert_eq!(chunk_texts(raw), decoded);
     let after: Vec<String> = rows.iter().map(|&i| store.raw_text(i)).collect();
     assert_eq!(after, texts);
     assert_eq!(raw.prepare_for_search(&|| false), 0, "already prepared");
     assert_eq!(before.select(&store, &rows).len(), 1);
+    let decrypt = crate::query::parse("decrypt").expect("query");
+    assert_eq!(decrypt.select(&store, &rows).len(), 1);
 }

@@ -9,6 +9,7 @@
 
 pub mod batch;
 pub mod facets;
+pub mod heap;
 pub mod interner;
 pub mod path;
 pub mod raw;

@@ -1,5 +1,7 @@
-//! `trailview-bench load PATH...`: loads trails into the store, sorts every
-//! row by eventName, and prints times, rates and memory.
+//! `trailview-bench load [--prepare] PATH...`: loads trails into the store,
+//! sorts every row by eventName, and prints times, rates and memory; with
+//! `--prepare`, then runs the search preparation the app runs in the
+//! background after a load and prints its time and the memory after it.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,16 +12,48 @@ use trailview::model::Column;
 use trailview::store::Store;
 use trailview::store::sort::Order;
 
-/// Peak resident memory of this process so far, from `/proc/self/status`.
-fn peak_rss_bytes() -> Option<u64> {
+/// A memory figure of this process from `/proc/self/status`, in bytes
+/// (`VmHWM`: peak resident memory so far; `VmRSS`: resident now).
+fn status_bytes(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
 
-/// Loads `paths`, sorts by eventName and prints the figures.
-pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
+fn peak_rss_bytes() -> Option<u64> {
+    status_bytes("VmHWM:")
+}
+
+/// What the search preparation cost, and the store after it.
+struct Prepared {
+    seconds: f64,
+    store_bytes: usize,
+    raw_compressed: usize,
+    text_index: usize,
+    peak: Option<u64>,
+    now: Option<u64>,
+}
+
+/// Runs the search preparation over the whole store and measures it.
+fn prepare(store: &Store) -> Prepared {
+    let t = Instant::now();
+    store.raw_store().prepare_for_search(&|| false);
+    let seconds = t.elapsed().as_secs_f64();
+    let mem = store.memory_report();
+    Prepared {
+        seconds,
+        store_bytes: mem.total(),
+        raw_compressed: mem.raw_compressed,
+        text_index: mem.text_index,
+        peak: peak_rss_bytes(),
+        now: status_bytes("VmRSS:"),
+    }
+}
+
+/// Loads `paths`, sorts by eventName and prints the figures; with
+/// `prepare`, also readies the store for search and measures that.
+pub fn run(paths: &[PathBuf], json: bool, prepare_too: bool) -> ExitCode {
     let mut store = Store::new();
     let t0 = Instant::now();
     let report = load_paths(paths, &LoadOptions::default(), &mut store);
@@ -37,6 +71,7 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
         .first()
         .map(|&r| store.value(Column::EventName, r).into_owned())
         .unwrap_or_default();
+    let prepared = prepare_too.then(|| prepare(&store));
     if json {
         let v = serde_json::json!({
             "events": events,
@@ -56,6 +91,16 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
             "peak_rss_bytes": peak,
             "peak_rss_bytes_per_event": peak.map(per_event),
             "first_sorted": first,
+            "prepare": prepared.as_ref().map(|p| serde_json::json!({
+                "seconds": p.seconds,
+                "store_bytes": p.store_bytes,
+                "store_bytes_per_event": per_event(p.store_bytes as u64),
+                "raw_compressed_bytes": p.raw_compressed,
+                "text_index_bytes": p.text_index,
+                "peak_rss_bytes": p.peak,
+                "peak_rss_bytes_per_event": p.peak.map(per_event),
+                "rss_bytes": p.now,
+            })),
         });
         println!("{v}");
         return ExitCode::SUCCESS;
@@ -92,6 +137,25 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
             per_event(p)
         ),
         None => println!("peak RSS unknown here: use /usr/bin/time -v"),
+    }
+    if let Some(p) = &prepared {
+        println!(
+            "prepare  {:.3} s  (LZ4 re-encode + trigram bitmaps); store {:.1} MB = raw {:.1} + bitmaps {:.1} + the rest; {:.0} B/event",
+            p.seconds,
+            p.store_bytes as f64 / 1e6,
+            p.raw_compressed as f64 / 1e6,
+            p.text_index as f64 / 1e6,
+            per_event(p.store_bytes as u64)
+        );
+        if let (Some(peak), Some(now)) = (p.peak, p.now) {
+            println!(
+                "peak RSS after preparing {:.1} MB ({:.0} B/event); resident now {:.1} MB ({:.0} B/event)",
+                peak as f64 / 1e6,
+                per_event(peak),
+                now as f64 / 1e6,
+                per_event(now)
+            );
+        }
     }
     for p in report.problems.iter().take(5) {
         println!("problem  {}: {}", p.path.display(), p.reason);

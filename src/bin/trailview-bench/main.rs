@@ -1,6 +1,6 @@
 //! `trailview-bench`: benchmarks, run from a release build. Each measurement
 //! is a subcommand: `load` (load.rs) loads trails into the store and sorts
-//! them by eventName. `query` (query.rs) times filters,
+//! them by eventName (`--prepare`: then readies them for search). `query` (query.rs) times filters,
 //! full-text search, sorts and facets. Peak memory of a run is
 //! best measured from outside: `/usr/bin/time -v trailview-bench load ...`
 //! ("Maximum resident set size"); on Linux the bench also prints the kernel's
@@ -36,6 +36,11 @@ enum Bench {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// Then run the search preparation the app runs after a load (LZ4
+        /// re-encode, trigram bitmaps) and print its time and the memory
+        /// after it.
+        #[arg(long)]
+        prepare: bool,
     },
     /// Build a store of N events by replicating the corpus's events, then
     /// time filters, full-text search, JSON paths, sorts and facets.
@@ -50,7 +55,11 @@ enum Bench {
 fn main() -> ExitCode {
     let args = Args::parse();
     match args.bench {
-        Bench::Load { paths, json } => load::run(&paths, json),
+        Bench::Load {
+            paths,
+            json,
+            prepare,
+        } => load::run(&paths, json, prepare),
         Bench::Query { args } => {
             query::run(&args);
             ExitCode::SUCCESS
