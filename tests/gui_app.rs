@@ -93,6 +93,18 @@ fn typing_a_query_filters_and_shows_the_count() {
     assert_eq!(n.len(), 20);
     assert!(n.iter().all(|s| s == "GetSecretValue"));
     h.get_by_label("20 of 310 events");
+    // Beside the count: how long the filter took.
+    let took = h.state().state.rows_took.expect("the filter was timed");
+    h.get_by_label(&format!("in {} ms", took.as_millis()));
+    // Cleared, the count is the total and says no time.
+    h.get_by_label("Clear").click();
+    settle(&mut h);
+    h.get_by_label("310 events");
+    let took = h.state().state.rows_took.expect("the view was timed");
+    assert!(
+        h.query_by_label(&format!("in {} ms", took.as_millis()))
+            .is_none()
+    );
 }
 
 #[test]

@@ -385,10 +385,14 @@ impl TrailviewApp {
         for r in self.jobs.poll() {
             match r {
                 ViewResult::Rows {
-                    rows, store_len, ..
+                    rows,
+                    store_len,
+                    elapsed,
+                    ..
                 } => {
                     self.state.rows = rows;
                     self.state.rows_of = store_len;
+                    self.state.rows_took = Some(elapsed);
                     self.state.selection.relocate(&self.state.rows);
                     if self.state.selection.focus_pos.is_some() {
                         self.flags.scroll_to_selection = true;
@@ -397,6 +401,7 @@ impl TrailviewApp {
                 ViewResult::Summary { summary, .. } => self.state.summary = Some(summary),
             }
         }
+        self.state.rows_pending = self.jobs.rows_pending();
         if let Some((_, rx)) = &self.pending_pick
             && let Ok(paths) = rx.try_recv()
             && let Some((purpose, _)) = self.pending_pick.take()

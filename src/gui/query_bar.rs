@@ -37,7 +37,7 @@ pub fn show(
     ui.horizontal(|ui| {
         let label = ui.label(egui::RichText::new("Filter").strong());
         let count = count_text(state);
-        let count_w = 230.0;
+        let count_w = 310.0;
         let edit_w = (ui.available_width() - count_w - 150.0).max(200.0);
         let edit = egui::TextEdit::singleline(&mut state.query_text)
             .id_salt("query")
@@ -66,6 +66,12 @@ pub fn show(
         });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(egui::RichText::new(count).strong());
+            if state.rows_pending {
+                ui.spinner().on_hover_text("Filtering and sorting…");
+            } else if let Some(took) = took_text(state) {
+                ui.weak(took)
+                    .on_hover_text("Time the last filter and sort took");
+            }
         });
     });
     if let Some(err) = &state.query_error {
@@ -98,6 +104,20 @@ pub fn show(
         });
     }
     ui.add_space(2.0);
+}
+
+/// "in 187 ms" after a filter or time range was applied (a plain list of
+/// every event says nothing).
+pub fn took_text(state: &AppState) -> Option<String> {
+    if state.applied_query.trim().is_empty() && state.time_range.is_none() {
+        return None;
+    }
+    let took = state.rows_took?;
+    Some(if took.as_secs_f64() < 10.0 {
+        format!("in {} ms", took.as_millis())
+    } else {
+        format!("in {:.0} s", took.as_secs_f64())
+    })
 }
 
 /// "12,345 of 1,000,000 events".

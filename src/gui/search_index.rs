@@ -1,5 +1,5 @@
 //! Readies the raw chunks for full-text search on a background thread once
-//! a load has finished (gzip chunks re-encoded as zstd, trigram bitmaps
+//! a load has finished (chunks re-encoded as LZ4, trigram bitmaps
 //! built; see `RawStore::prepare_for_search`), so the analyst's first
 //! full-text search is as fast as the later ones. A new load or "Close all" stops it.
 

@@ -122,6 +122,10 @@ pub struct AppState {
     pub rows: Arc<Vec<EventIdx>>,
     /// Number of events in the store when `rows` were computed.
     pub rows_of: usize,
+    /// How long filtering and sorting `rows` took (off the UI thread).
+    pub rows_took: Option<std::time::Duration>,
+    /// True while newer rows are being computed.
+    pub rows_pending: bool,
     pub summary: Option<Arc<Summary>>,
     pub selection: Selection,
     pub status: Option<Status>,
@@ -149,6 +153,8 @@ impl Default for AppState {
             sort: SortState::default(),
             rows: Arc::new(Vec::new()),
             rows_of: 0,
+            rows_took: None,
+            rows_pending: false,
             summary: None,
             selection: Selection::default(),
             status: None,
