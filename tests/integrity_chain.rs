@@ -362,12 +362,39 @@ fn every_real_digest_in_the_corpus_parses() {
     }
     assert_eq!(parsed, 5);
     // The whole check over the corpus runs and reports instead of failing.
+    // It also finds the copy of elastic's digest kept under a `.log` name
+    // (recognised by its content, as the loader does).
     let r = integrity::verify(&[corpus()], None).expect("verify corpus");
-    assert_eq!(r.summary.digests_total, 5);
+    assert_eq!(r.summary.digests_total, 6);
+    assert!(r.digests.iter().any(|d| {
+        d.path
+            .ends_with("pipeline-tests/test-cloudtrail-digest-json.log")
+    }));
     assert!(
         r.summary.missing > 0,
         "the corpus holds no listed log files"
     );
+}
+
+/// `trailview verify PATH` and the app's check after loading PATH look at
+/// the same files and reach the same verdict.
+#[test]
+fn verify_and_the_check_after_a_load_agree_on_the_corpus() {
+    let walked = integrity::verify(&[corpus()], None).expect("verify corpus");
+    let mut store = trailview::store::Store::new();
+    let report = trailview::ingest::load_paths(
+        &[corpus()],
+        &trailview::ingest::LoadOptions::default(),
+        &mut store,
+    );
+    let loaded = integrity::verify_loaded(&report, None).expect("the corpus has digests");
+    assert_eq!(walked.summary_line(), loaded.summary_line());
+    let paths = |r: &IntegrityReport| -> Vec<PathBuf> {
+        let mut p: Vec<PathBuf> = r.digests.iter().map(|d| d.path.clone()).collect();
+        p.sort();
+        p
+    };
+    assert_eq!(paths(&walked), paths(&loaded));
 }
 
 #[test]

@@ -40,70 +40,42 @@ impl From<&crate::ingest::LoadReport> for InputFiles {
     }
 }
 
-/// Walks files and folders (recursively, in name order) and sorts the files
-/// into digests and log files. Hidden entries (`.name`) are skipped.
-/// Unreadable folders are reported in the error list; the rest goes on.
+/// Walks files and folders the way the loader does ([`crate::ingest::walk`]:
+/// recursively, in name order; inside folders only the file names the
+/// loader reads; a file named explicitly whatever its name), so that
+/// `trailview verify` and the app's check of a load look at the same files,
+/// and sorts them into digests and log files. Unreadable files and folders
+/// are reported in the error list; the rest goes on.
 pub fn collect(paths: &[PathBuf]) -> (InputFiles, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        walk(p, &mut files, &mut errors);
-    }
+    use crate::ingest::walk::{Role, walk};
     let mut out = InputFiles::default();
-    for f in files {
-        match classify(&f) {
-            Some(true) => out.digests.push(f),
-            Some(false) => out.logs.push(f),
-            None => {}
+    let mut errors = Vec::new();
+    for entry in walk(paths) {
+        match entry.role {
+            Role::Input if is_digest(&entry.path) => out.digests.push(entry.path),
+            Role::Input => out.logs.push(entry.path),
+            Role::Other => {}
+            Role::Unreadable(reason) => {
+                errors.push(format!("cannot read {}: {reason}", entry.path.display()));
+            }
         }
     }
     (out, errors)
 }
 
-fn walk(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
-    if path.is_file() {
-        files.push(path.to_path_buf());
-        return;
-    }
-    let entries = match std::fs::read_dir(path) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(format!("cannot read {}: {e}", path.display()));
-            return;
-        }
-    };
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    for c in children {
-        let hidden = c
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if !hidden {
-            walk(&c, files, errors);
-        }
-    }
-}
-
-/// `Some(true)` for a digest, `Some(false)` for a possible log file, `None`
-/// for files that are neither (no `.json`/`.gz` name).
-pub fn classify(path: &Path) -> Option<bool> {
+/// True for a digest: named like one, kept under a `CloudTrail-Digest`
+/// folder, or (for any other name that is not a log file's) starting like
+/// one.
+pub fn is_digest(path: &Path) -> bool {
     let text = path.to_string_lossy();
     let name = s3_key::key_file_name(&text);
-    let lower = name.to_ascii_lowercase();
-    let jsonish = [".json", ".json.gz", ".gz", ".jsonl", ".ndjson"]
-        .iter()
-        .any(|e| lower.ends_with(e));
-    if !jsonish {
-        return None;
-    }
     if name.contains("_CloudTrail-Digest_")
         || text.replace('\\', "/").contains("/CloudTrail-Digest/")
     {
-        return Some(true);
+        return true;
     }
     if s3_key::parse_file_name(name).is_some() {
-        return Some(false);
+        return false;
     }
-    let head = read_head(path, 4096).unwrap_or_default();
-    Some(looks_like_digest(&head))
+    looks_like_digest(&read_head(path, 4096).unwrap_or_default())
 }
