@@ -202,6 +202,32 @@ fn a_bad_public_keys_file_shows_a_clear_error_and_keeps_the_check() {
     assert!(report.all_valid());
 }
 
+/// The corpus's digests are fragments of longer chains: one note each,
+/// folded under one header so the file tables keep their room.
+#[test]
+fn many_notes_fold_under_one_header_on_the_corpus() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let mut h = open_folder(FakePicker {
+        folder: Some(corpus),
+        ..FakePicker::default()
+    });
+    let notes = h.state().state.integrity.as_ref().map(|r| r.notes.len());
+    assert_eq!(notes, Some(6));
+    h.get_by_label("Integrity: 8 missing").click();
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("Note: ").is_none());
+    // With the notes folded, the log file table has room for every missing
+    // file; per file on disk it has a way to its events.
+    h.get_by_label("Events");
+    assert_eq!(h.get_all_by_label("missing").count(), 8);
+    click(&mut h, "6 notes (not failures)");
+    assert_eq!(
+        h.get_all_by_label_contains("the chain continues before the loaded digests")
+            .count(),
+        6
+    );
+}
+
 #[test]
 fn without_digests_the_view_says_so_plainly() {
     let dir = tempfile::tempdir().expect("tempdir");

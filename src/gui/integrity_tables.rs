@@ -137,7 +137,7 @@ pub fn logs(
         .column(Column::initial(190.0).at_least(100.0).clip(true))
         .column(Column::remainder().at_least(120.0).clip(true))
         .header(ROW_HEIGHT, |mut h| {
-            for t in ["Status", "Log file", "", "Listed by digest", "Detail"] {
+            for t in ["Status", "Log file", "Events", "Listed by digest", "Detail"] {
                 h.col(|ui| {
                     ui.strong(t);
                 });

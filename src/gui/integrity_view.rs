@@ -267,8 +267,18 @@ fn summary_grid(ui: &mut egui::Ui, report: &IntegrityReport, keys_loaded: bool) 
     // Outside the grid: a long wrapped cell would make the grid's value
     // column narrow and the row tall.
     ui.add(egui::Label::new(format!("Signatures {}", signatures_text(s, keys_loaded))).wrap());
-    for n in &report.notes {
+    // Notes (a chain that starts before the download, a restarted chain)
+    // are not failures: one or two show as they are, more fold away so
+    // that the file tables keep their room.
+    let note = |ui: &mut egui::Ui, n: &String| {
         ui.add(egui::Label::new(egui::RichText::new(format!("Note: {n}")).weak()).wrap());
+    };
+    if report.notes.len() <= 2 {
+        report.notes.iter().for_each(|n| note(ui, n));
+    } else {
+        egui::CollapsingHeader::new(format!("{} notes (not failures)", report.notes.len()))
+            .id_salt("integrity_notes")
+            .show(ui, |ui| report.notes.iter().for_each(|n| note(ui, n)));
     }
 }
 
