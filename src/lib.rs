@@ -7,6 +7,7 @@
 //! [`case`] keeps the analyst's tags and notes. The desktop application lives
 //! in `gui` (feature `gui`) and the command line in [`cli`].
 
+pub mod atomic_write;
 pub mod case;
 pub mod cli;
 pub mod export;

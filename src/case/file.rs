@@ -3,7 +3,6 @@
 //! tags, note and star. Written atomically (temporary file, then rename) and
 //! never inside a folder being read as evidence.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -126,16 +125,8 @@ impl CaseFile {
 /// and a rename, so a crash never leaves half a file.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), CaseError> {
     let io = |e| CaseError::Io(target.to_path_buf(), e);
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(target).map_err(|e| io(e.error))?;
-    Ok(())
+    std::fs::create_dir_all(crate::atomic_write::folder_of(target)).map_err(io)?;
+    crate::atomic_write::write_all_or_nothing(target, bytes).map_err(io)
 }
 
 /// The folders that hold evidence: each loaded folder, and the folder of

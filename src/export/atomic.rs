@@ -1,8 +1,7 @@
-//! Writing an output file all or nothing: bytes go to a temporary file in
-//! the target folder, which is renamed over the target only when complete.
-//! Also the guard that keeps exports out of the folders being read.
+//! The export's output file: written all or nothing (through
+//! [`crate::atomic_write`]), counted and hashed on the way. Also the guard
+//! that keeps exports out of the folders being read.
 
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -22,14 +21,11 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Starts a temporary file next to `target`.
     pub fn create(target: &Path) -> Result<AtomicFile, ExportError> {
-        let dir = parent_dir(target);
+        let dir = crate::atomic_write::folder_of(target);
         if !dir.is_dir() {
-            return Err(ExportError::NoFolder(dir.to_path_buf()));
+            return Err(ExportError::NoFolder(dir));
         }
-        let temp = tempfile::Builder::new()
-            .prefix(".trailview-export-")
-            .suffix(".part")
-            .tempfile_in(dir)
+        let temp = crate::atomic_write::temp_file_beside(target)
             .map_err(|e| ExportError::io(target, e))?;
         Ok(AtomicFile {
             temp: BufWriter::with_capacity(1 << 20, temp),
@@ -47,13 +43,7 @@ impl AtomicFile {
             .temp
             .into_inner()
             .map_err(|e| ExportError::io(&target, e.into_error()))?;
-        temp.as_file()
-            .sync_all()
-            .map_err(|e| ExportError::io(&target, e))?;
-        let file: File = temp
-            .persist(&target)
-            .map_err(|e| ExportError::io(&target, e.error))?;
-        drop(file);
+        crate::atomic_write::commit(temp, &target).map_err(|e| ExportError::io(&target, e))?;
         Ok((self.bytes, hex::encode(self.hasher.finalize())))
     }
 }
@@ -71,18 +61,12 @@ impl Write for AtomicFile {
     }
 }
 
-fn parent_dir(target: &Path) -> &Path {
-    match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
 /// Refuses `out` when it is one of the input files or lies inside one of
 /// the input folders (Trailview never writes where it reads).
 pub fn check_outside_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), ExportError> {
-    let Ok(dir) = parent_dir(out).canonicalize() else {
-        return Err(ExportError::NoFolder(parent_dir(out).to_path_buf()));
+    let folder = crate::atomic_write::folder_of(out);
+    let Ok(dir) = folder.canonicalize() else {
+        return Err(ExportError::NoFolder(folder));
     };
     let out_abs = match out.file_name() {
         Some(name) => dir.join(name),

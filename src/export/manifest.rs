@@ -6,7 +6,6 @@
 //! tags and notes of the exported events.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -208,14 +207,9 @@ pub fn write(input: &ManifestInput<'_>) -> std::io::Result<PathBuf> {
     let manifest = build(input)?;
     let target = manifest_path(input.exported_file);
     let text = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    tmp.write_all(&text)?;
-    tmp.write_all(b"\n")?;
-    tmp.persist(&target).map_err(|e| e.error)?;
+    let mut text = text;
+    text.push(b'\n');
+    crate::atomic_write::write_all_or_nothing(&target, &text)?;
     Ok(target)
 }
 

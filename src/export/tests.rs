@@ -178,3 +178,18 @@ fn formats_from_names() {
     assert_eq!(ExportFormat::from_extension(Path::new("b")), None);
     assert!("xml".parse::<ExportFormat>().is_err());
 }
+
+/// An export is an ordinary file: readable by whoever could read any file
+/// the user creates there (not the 0600 of a temporary file).
+#[cfg(unix)]
+#[test]
+fn exports_get_the_permissions_of_an_ordinary_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("x.json");
+    export(&store(), &req(&[0], ExportFormat::Json, out.clone())).expect("export");
+    let plain = dir.path().join("plain");
+    std::fs::File::create(&plain).expect("create");
+    let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode(&out), mode(&plain));
+}
