@@ -336,7 +336,7 @@ fn json_path_column_added_in_the_chooser_sorts_by_its_value() {
 }
 
 #[test]
-fn search_bitmaps_are_built_in_the_background_after_a_load() {
+fn search_preparation_reencodes_and_indexes_in_the_background_after_a_load() {
     let h = loaded("stratus-red-team");
     let store = h.state().state.store.clone();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -349,6 +349,13 @@ fn search_bitmaps_are_built_in_the_background_after_a_load() {
             .count();
         if missing == 0 {
             assert!(raw.chunk_count() > 0);
+            // The same pass re-encoded every chunk for fast reading (the
+            // bitmap is built after the swap).
+            assert!(
+                (0..raw.chunk_count() as u32)
+                    .filter_map(|n| raw.chunk(n))
+                    .all(|c| c.is_search_ready())
+            );
             break;
         }
         drop(s);
