@@ -401,6 +401,9 @@ impl RawStore {
         use rayon::prelude::*;
         let mut done = 0;
         for batch in self.chunks.chunks(PREPARE_BATCH) {
+            if stop() {
+                break;
+            }
             done += batch
                 .par_iter()
                 .map(|c| usize::from(!stop() && c.prepare_for_search()))
