@@ -33,7 +33,7 @@ const LZ4_LEVEL: i32 = 5;
 
 thread_local! {
     /// This thread's buffer for the text of the chunk being prepared for
-    /// search (a fresh buffer per chunk fragments the heap).
+    /// search, reused from chunk to chunk.
     static PREPARE_TEXT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// This thread's LZ4 output scratch buffer.
     static LZ4_SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -199,9 +199,6 @@ impl Chunk {
                 lz4_compress(&text, |lz4| {
                     let mut body = self.body.write().unwrap_or_else(PoisonError::into_inner);
                     if matches!(*body, Body::Gzip(_) | Body::Zstd(_)) {
-                        // Free the old bytes before allocating the new ones,
-                        // so the allocator can reuse their room.
-                        *body = Body::Empty;
                         *body = Body::Lz4(Box::from(lz4));
                     }
                 });
