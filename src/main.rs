@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use trailview::cli::{Cli, run};
+use trailview_cli::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

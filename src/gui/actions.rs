@@ -4,11 +4,12 @@
 
 use std::path::PathBuf;
 
-use super::export_dialog::ExportScope;
-use super::exporter::Format;
-use super::marks_ops::{MarkTarget, TagEdit};
-use super::summary::LaneGrouping;
-use crate::model::{ColumnSpec, EventIdx};
+use trailview_core::export::ExportFormat;
+use trailview_session::evidence::ExportScope;
+
+use trailview_core::model::{ColumnSpec, EventIdx};
+use trailview_session::marks::{MarkTarget, TagEdit};
+use trailview_session::summary::LaneGrouping;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -47,7 +48,7 @@ pub enum Action {
     ShowExport,
     /// Ask for a file name, then export.
     ExportTo {
-        format: Format,
+        format: ExportFormat,
         scope: ExportScope,
     },
     ShowReport,
@@ -56,9 +57,11 @@ pub enum Action {
     /// Ask for a `list-public-keys` JSON file, then check again with it.
     PickPublicKeys,
     ShowColumns,
+    /// The column chooser changed the table's columns.
+    SetColumns(Vec<ColumnSpec>),
     SetGrouping(LaneGrouping),
     Copy(String),
-    /// Tags, stars and notes (see [`super::marks_ops`]).
+    /// Tags, stars and notes (see [`trailview_session::marks`]).
     ToggleTag {
         tag: String,
         target: MarkTarget,
@@ -72,7 +75,7 @@ pub enum Action {
     FocusNote,
     ShowTagManager,
     EditTags(TagEdit),
-    /// Case files (see [`super::case_session`]).
+    /// Case files (see [`trailview_session::case_file`]).
     OpenCase,
     SaveCase,
     SaveCaseAs,

@@ -5,8 +5,8 @@
 
 use egui::{Key, Modifiers};
 
-use super::actions::Action;
-use super::marks_ops::MarkTarget;
+use crate::gui::actions::Action;
+use trailview_session::marks::MarkTarget;
 
 /// Shortcut and what it does, for the help menu.
 pub const SHORTCUTS: &[(&str, &str)] = &[

@@ -1,43 +1,32 @@
-//! The desktop application (egui/eframe) over the core engine. State lives
-//! in [`state`], background work in [`jobs`], one module per panel or view;
-//! [`app::TrailviewApp::show`] draws a frame (used by eframe and by tests).
+//! The desktop application (egui/eframe) over a [`trailview_session::Session`].
+//!
+//! - [`app`]: `TrailviewApp`, the frame loop and the layout; [`apply`]:
+//!   what each [`actions::Action`] does; [`modal`]: which window is open;
+//! - [`panels`]: the main view's parts (menu, query bar, facets,
+//!   histogram, table, detail, timeline, status bar, start screen);
+//! - [`windows`]: windows over it (load report, integrity, export,
+//!   columns, tags);
+//! - [`widgets`]: pieces several panels use (mark chips, the row marker);
+//! - [`settings`], [`keys`], [`picker`], [`theme`], [`sample`],
+//!   [`frame_stats`]: preferences, keyboard, file dialogs, colours, the
+//!   sample trail, frame timing.
+//!
+//! Views draw the session's state and collect actions; only [`apply`]
+//! changes anything. Nothing under `gui` imports from a view above it.
 
 pub mod actions;
 pub mod app;
-pub mod case_session;
-pub mod cells;
-pub mod column_chooser;
-pub mod detail;
-pub mod export_dialog;
-pub mod exporter;
-pub mod facets;
-pub mod filter;
-pub mod fmt;
-pub mod histogram;
-pub mod integrity_job;
-pub mod integrity_tables;
-pub mod integrity_view;
-pub mod jobs;
+pub mod apply;
+pub mod frame_stats;
 pub mod keys;
-pub mod load_report;
-pub mod loading;
-pub mod marks_ops;
-pub mod marks_panel;
-pub mod marks_table;
-pub mod menu_bar;
-pub mod outcome;
+pub mod modal;
+pub mod panels;
 pub mod picker;
-pub mod progress;
-pub mod query_bar;
-pub mod search_index;
+pub mod sample;
 pub mod settings;
-pub mod start_screen;
-pub mod state;
-pub mod summary;
-pub mod table;
-pub mod tag_manager;
 pub mod theme;
-pub mod timeline;
+pub mod widgets;
+pub mod windows;
 
 use std::path::PathBuf;
 
@@ -73,7 +62,7 @@ pub fn run(paths: Vec<PathBuf>) -> Result<(), String> {
         Box::new(move |cc| {
             let settings = settings::Settings::load(cc.storage);
             let app = TrailviewApp::new(settings, Box::new(picker::RfdPicker))
-                .with_autosave(crate::case::autosave_path())
+                .with_autosave(trailview_core::case::autosave_path())
                 .with_paths(paths);
             Ok(Box::new(app))
         }),

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::summary::LaneGrouping;
-use crate::model::{Column, ColumnSpec};
+use trailview_core::model::{Column, ColumnSpec};
+use trailview_session::summary::LaneGrouping;
 
 const KEY: &str = "trailview.settings";
 const MAX_RECENT: usize = 12;
@@ -121,7 +121,7 @@ mod tests {
         s.set_columns(&[
             ColumnSpec::Column(Column::EventName),
             ColumnSpec::Path("requestParameters.bucketName".into()),
-            ColumnSpec::Mark(crate::model::Mark::Tags),
+            ColumnSpec::Mark(trailview_core::model::Mark::Tags),
         ]);
         s.theme = ThemeChoice::Light;
         let mut storage = MemoryStorage::default();

@@ -3,7 +3,7 @@
 
 use egui::Color32;
 
-use super::outcome::Outcome;
+use trailview_session::outcome::Outcome;
 
 /// The palette of the current theme.
 #[derive(Debug, Clone, Copy)]

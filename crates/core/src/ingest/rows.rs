@@ -1,0 +1,135 @@
+//! From a record's fields to a store row: names the actor and credential
+//! ([`crate::identity`]), reads the time, picks the account, and hands the
+//! values to a [`BatchBuilder`]. This is where ingest meets the store, so
+//! the store never needs to know what a CloudTrail record looks like.
+
+use std::path::Path;
+
+use crate::identity;
+use crate::ingest::record::{RecordError, RecordFields, parse_record};
+use crate::model::Flag;
+use crate::store::batch::{BatchBuilder, EventRow};
+use crate::store::{N_STR, Store, StrCol};
+use crate::timefmt::{self, NO_TIME};
+
+/// Adding CloudTrail records to a [`BatchBuilder`].
+pub trait PushRecord {
+    /// Adds one record given as its raw JSON text. A record that is not a
+    /// JSON object is recorded as a problem and skipped.
+    fn push_raw(&mut self, raw: &str, index: u32) -> Result<(), RecordError>;
+
+    /// Adds one record whose fields were already read.
+    fn push_fields(&mut self, raw: &str, f: &RecordFields<'_>, index: u32);
+}
+
+impl PushRecord for BatchBuilder {
+    fn push_raw(&mut self, raw: &str, index: u32) -> Result<(), RecordError> {
+        match parse_record(raw) {
+            Ok(fields) => {
+                self.push_fields(raw, &fields, index);
+                Ok(())
+            }
+            Err(e) => {
+                self.push_problem(index, e.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    fn push_fields(&mut self, raw: &str, f: &RecordFields<'_>, index: u32) {
+        let id = identity::derive(f);
+        let time = f
+            .event_time
+            .get()
+            .or_else(|| f.at_timestamp.get())
+            .and_then(timefmt::parse_millis)
+            .unwrap_or(NO_TIME);
+        let account = f.recipient_account_id.get().unwrap_or_else(|| {
+            f.user_identity
+                .as_ref()
+                .map(|u| u.account_id.as_str())
+                .unwrap_or("")
+        });
+        let ui = f.user_identity.as_ref();
+        let role = identity::role_of(&id.actor, id.credential);
+        let mut strs = [""; N_STR];
+        strs[StrCol::Actor as usize] = &id.actor;
+        strs[StrCol::EventName as usize] = f.event_name.as_str();
+        strs[StrCol::EventSource as usize] = f.event_source.as_str();
+        strs[StrCol::Region as usize] = f.aws_region.as_str();
+        strs[StrCol::Account as usize] = account;
+        strs[StrCol::SourceIp as usize] = f.source_ip.as_str();
+        strs[StrCol::UserAgent as usize] = f.user_agent.as_str();
+        strs[StrCol::ErrorCode as usize] = f.error_code.as_str();
+        strs[StrCol::EventType as usize] = f.event_type.as_str();
+        strs[StrCol::EventCategory as usize] = f.event_category.as_str();
+        strs[StrCol::AccessKey as usize] = ui.map(|u| u.access_key_id.as_str()).unwrap_or("");
+        strs[StrCol::UserType as usize] = ui.map(|u| u.kind.as_str()).unwrap_or("");
+        strs[StrCol::Role as usize] = role;
+        let row = EventRow {
+            strs,
+            time,
+            credential: id.credential,
+            read_only: flag_of(f.read_only.as_str()),
+            mfa: id.mfa,
+            console: id.console,
+            event_id: f.event_id.as_str(),
+            insight: f.event_type.as_str() == "AwsCloudTrailInsight",
+        };
+        self.push_row(raw, &row, index);
+    }
+}
+
+fn flag_of(s: &str) -> Flag {
+    if s.eq_ignore_ascii_case("true") {
+        Flag::True
+    } else if s.eq_ignore_ascii_case("false") {
+        Flag::False
+    } else {
+        Flag::Unset
+    }
+}
+
+/// A store holding the given events, one batch per `(path, records)`:
+/// for tests and examples across the workspace. Records that are not JSON
+/// objects are skipped.
+pub fn store_from_texts(files: &[(&str, &[&str])]) -> Store {
+    let mut store = Store::new();
+    for (path, events) in files {
+        let mut b = BatchBuilder::new(Path::new(path).to_path_buf());
+        for (i, e) in events.iter().enumerate() {
+            let _ = b.push_raw(e, i as u32);
+        }
+        store.append(b.finish());
+    }
+    store
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn builder_keeps_problems_and_events() {
+        let mut b = BatchBuilder::new(PathBuf::from("x.json"));
+        assert!(
+            b.push_raw(r#"{"eventName":"A","eventTime":"2023-01-01T00:00:00Z"}"#, 0)
+                .is_ok()
+        );
+        assert!(b.push_raw("7", 1).is_err());
+        assert!(b.push_raw(r#"{"eventName":"A"}"#, 2).is_ok());
+        let batch = b.finish();
+        assert_eq!(batch.len(), 2);
+        assert_eq!(batch.problems.len(), 1);
+        assert_eq!(batch.problems[0].index, 1);
+        assert_eq!(
+            batch.dicts[StrCol::EventName as usize]
+                .values()
+                .collect::<Vec<_>>(),
+            vec!["A"]
+        );
+        assert_eq!(batch.time[1], NO_TIME);
+        assert_eq!(batch.record_index, vec![0, 2]);
+    }
+}

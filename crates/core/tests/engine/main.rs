@@ -1,0 +1,12 @@
+//! The engine's integration tests, one binary (one link) for all of them:
+//! real data from the shared corpus, damaged inputs, export round trips,
+//! manifests, integrity chains and the query oracle.
+
+mod case_roundtrip;
+mod corrupt_inputs;
+mod export_roundtrip;
+mod ingest_corpus;
+mod integrity_chain;
+mod manifest_hashes;
+mod query_oracle;
+mod signed_trail;

@@ -1,0 +1,392 @@
+//! Case files: recording the session's view (paths, query, sort, columns)
+//! in the case, Save / Save as, restoring an opened case, the window
+//! title's case part, and the debounced autosave with the "Resume last
+//! session" offer. The autosave target is given by the caller
+//! (`None` in tests unless they pass a temporary folder), so nothing here
+//! reads or writes the real user data folder on its own.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::session::Session;
+use trailview_core::case::file::CASE_EXTENSION;
+use trailview_core::case::{Case, CaseError, CaseFile};
+use trailview_core::model::SortKey;
+
+/// How long after the last change the autosave waits.
+pub const AUTOSAVE_DELAY: Duration = Duration::from_secs(3);
+
+/// What the start screen says about the last session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResumeInfo {
+    pub paths: Vec<PathBuf>,
+    pub query: String,
+    /// Events with a tag, note or star.
+    pub marked: usize,
+    /// When the autosave was written (UTC milliseconds).
+    pub saved_ms: Option<i64>,
+}
+
+impl ResumeInfo {
+    /// Reads the autosave at `path`; `None` when there is none or it
+    /// loaded nothing.
+    pub fn read(path: &Path) -> Option<ResumeInfo> {
+        let file = CaseFile::open(path).ok()?;
+        if file.paths.is_empty() {
+            return None;
+        }
+        let saved_ms = std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map(|d| d.as_millis() as i64);
+        Some(ResumeInfo {
+            paths: file.paths,
+            query: file.query,
+            marked: file.events.len(),
+            saved_ms,
+        })
+    }
+}
+
+/// The autosave's state.
+#[derive(Default)]
+pub struct Autosave {
+    /// Where the autosave goes; `None` turns autosave off.
+    pub autosave: Option<PathBuf>,
+    /// The case revision last written to the autosave (`None`: write the
+    /// next case with paths whatever its revision).
+    written: Option<u64>,
+    /// The newest revision seen and when it was first seen.
+    changed: Option<(u64, Instant)>,
+    pub(crate) job: Option<(u64, Receiver<Result<(), CaseError>>)>,
+    /// The last session, for the start screen.
+    pub resume: Option<ResumeInfo>,
+    /// The action ("Open case…", "Close all") that was refused once because
+    /// of unsaved marks; asked again, it goes ahead.
+    pub discard_armed: Option<String>,
+}
+
+impl Autosave {
+    /// Autosaves to `path` and offers what it holds now.
+    pub fn with_autosave(path: Option<PathBuf>) -> Autosave {
+        let resume = path.as_deref().and_then(ResumeInfo::read);
+        Autosave {
+            autosave: path,
+            resume,
+            ..Autosave::default()
+        }
+    }
+
+    /// The next autosave writes the case even if it did not change (after
+    /// opening a case, so the next start offers it).
+    pub fn force_next(&mut self) {
+        self.written = None;
+        self.changed = None;
+    }
+
+    fn needs_write(&self, case: &Case) -> bool {
+        !case.paths.is_empty() && self.written != Some(case.revision)
+    }
+
+    /// Starts a background autosave when `case` changed at least
+    /// [`AUTOSAVE_DELAY`] ago; returns how long to wait before asking
+    /// again, if anything is pending, and why the last autosave failed.
+    pub fn tick(&mut self, case: &Arc<Case>, now: Instant) -> (Option<Duration>, Option<String>) {
+        let Some(target) = self.autosave.clone() else {
+            return (None, None);
+        };
+        let mut failed = None;
+        if let Some((rev, rx)) = &self.job
+            && let Ok(result) = rx.try_recv()
+        {
+            let rev = *rev;
+            self.job = None;
+            match result {
+                Ok(()) => {
+                    self.written = Some(rev);
+                    self.resume = ResumeInfo::read(&target);
+                }
+                Err(e) => {
+                    // Do not retry the same revision in a loop.
+                    self.written = Some(rev);
+                    failed = Some(format!("Autosave failed: {e}"));
+                }
+            }
+        }
+        if self.job.is_some() {
+            return (Some(Duration::from_millis(100)), failed);
+        }
+        if !self.needs_write(case) {
+            return (None, failed);
+        }
+        let since = match self.changed {
+            Some((rev, at)) if rev == case.revision => at,
+            _ => {
+                self.changed = Some((case.revision, now));
+                now
+            }
+        };
+        let waited = now.saturating_duration_since(since);
+        if waited < AUTOSAVE_DELAY {
+            return (Some(AUTOSAVE_DELAY - waited), failed);
+        }
+        let snapshot = Arc::clone(case);
+        let rev = snapshot.revision;
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(snapshot.autosave_to(&target));
+        });
+        self.job = Some((rev, rx));
+        (Some(Duration::from_millis(100)), failed)
+    }
+
+    /// Writes the autosave now if the case changed (on exit).
+    pub fn flush(&mut self, case: &Case) -> Result<(), CaseError> {
+        let Some(target) = &self.autosave else {
+            return Ok(());
+        };
+        if let Some((_, rx)) = self.job.take() {
+            let _ = rx.recv();
+        }
+        if !self.needs_write(case) {
+            return Ok(());
+        }
+        case.autosave_to(target)?;
+        self.written = Some(case.revision);
+        Ok(())
+    }
+
+    /// Reads the autosave for "Resume last session".
+    pub fn open_autosave(&self) -> Result<Case, String> {
+        let path = self.autosave.as_deref().ok_or("autosave is turned off")?;
+        let mut case = Case::open(path).map_err(|e| e.to_string())?;
+        // The autosave is not the analyst's case file: Save asks for a name.
+        case.file = None;
+        case.dirty = !case.marks.is_empty();
+        Ok(case)
+    }
+}
+
+/// A loaded path as the case stores it: absolute, so the case opens from
+/// any working folder (the path is not resolved further: no file access).
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Copies the session's applied view into the case when it differs.
+pub fn record_view(state: &mut Session) {
+    let view = &state.applied;
+    let sort = Some((&view.sort.column, view.sort.direction));
+    let paths: Vec<PathBuf> = state.loaded_paths.iter().map(|p| absolute(p)).collect();
+    if !state
+        .case
+        .view_matches(&paths, &view.query, sort, &view.columns)
+    {
+        Arc::make_mut(&mut state.case).set_view(&paths, &view.query, sort, &view.columns);
+    }
+}
+
+/// Puts an opened case's view into the session and returns the paths to
+/// load. Marks attach to rows as the events load.
+pub fn restore(state: &mut Session, case: Case) -> Vec<PathBuf> {
+    let mut view = state.view.clone();
+    view.query = case.query.clone();
+    if let Some((column, direction)) = case.sort_spec() {
+        view.sort = SortKey { column, direction };
+    }
+    let columns = case.column_specs();
+    if !columns.is_empty() {
+        view.columns = columns;
+    }
+    let paths = case.paths.clone();
+    state.case = Arc::new(case);
+    state.applied = view.clone();
+    state.view = view;
+    paths
+}
+
+/// Saves to `target` after recording the view; says what happened.
+pub fn save_as(state: &mut Session, target: &Path) -> bool {
+    record_view(state);
+    let target = with_extension(target);
+    match Arc::make_mut(&mut state.case).save_as(&target) {
+        Ok(()) => {
+            state.info(format!(
+                "Case saved to {} ({} marked events)",
+                target.display(),
+                state.case.marks.len()
+            ));
+            true
+        }
+        Err(e) => {
+            state.error(format!("Case not saved: {e}"));
+            false
+        }
+    }
+}
+
+/// Saves to the case's own file; false when it has none yet.
+pub fn save(state: &mut Session) -> bool {
+    match state.case.file.clone() {
+        Some(path) => save_as(state, &path),
+        None => false,
+    }
+}
+
+/// `name.trailview` unless the name has that extension already.
+pub fn with_extension(path: &Path) -> PathBuf {
+    if path.extension().is_some_and(|e| e == CASE_EXTENSION) {
+        path.to_path_buf()
+    } else {
+        let mut s = path.as_os_str().to_owned();
+        s.push(format!(".{CASE_EXTENSION}"));
+        PathBuf::from(s)
+    }
+}
+
+/// The file name Save as suggests: the case's own, else the first loaded
+/// path's name.
+pub fn suggested_name(state: &Session) -> String {
+    let from = state
+        .case
+        .file
+        .as_deref()
+        .and_then(Path::file_stem)
+        .or_else(|| state.loaded_paths.first().and_then(|p| p.file_name()))
+        .map(|n| n.to_string_lossy().into_owned());
+    format!("{}.{CASE_EXTENSION}", from.as_deref().unwrap_or("case"))
+}
+
+/// The case's part of the window title: its file name and `•` when it
+/// has unsaved changes; `None` for an unsaved case without marks.
+pub fn title_part(case: &Case) -> Option<String> {
+    let dot = if case.dirty { " •" } else { "" };
+    match &case.file {
+        Some(f) => Some(format!(
+            "{}{dot}",
+            f.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        )),
+        None if !case.marks.is_empty() => Some(format!("unsaved case{dot}")),
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::RwLock;
+    use trailview_core::ingest::store_from_texts;
+    use trailview_core::model::Direction;
+    use trailview_core::model::{Column, ColumnSpec};
+
+    fn loaded_state(paths: &[PathBuf]) -> Session {
+        let store = store_from_texts(&[(
+            "a.json",
+            &[r#"{"eventID":"e0","eventName":"A","eventTime":"2023-01-01T00:00:00Z"}"#],
+        )]);
+        let mut s = Session::default();
+        s.store = Arc::new(RwLock::new(store));
+        s.loaded_paths = paths.to_vec();
+        s
+    }
+
+    #[test]
+    fn autosave_waits_for_the_delay_then_writes_once_per_change() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("data/autosave.trailview");
+        let evidence = tempfile::tempdir().expect("tempdir");
+        let mut state = loaded_state(&[evidence.path().to_path_buf()]);
+        state.set_autosave(Some(target.clone()));
+        assert!(state.autosave().resume.is_none());
+        let t0 = Instant::now();
+        // Nothing loaded in the case yet: nothing to write.
+        assert_eq!(state.tick_autosave(t0), None);
+        record_view(&mut state);
+        assert!(state.tick_autosave(t0).is_some());
+        assert!(!target.exists(), "written before the delay");
+        state.tick_autosave(t0 + AUTOSAVE_DELAY);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while state.autosave().job.is_some() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+            state.tick_autosave(t0 + AUTOSAVE_DELAY);
+        }
+        assert!(target.exists(), "{:?}", state.status());
+        let info = state.autosave().resume.clone().expect("resume info");
+        assert_eq!(info.paths, vec![evidence.path().to_path_buf()]);
+        assert!(info.saved_ms.is_some());
+        // No change: nothing more to do.
+        assert_eq!(state.tick_autosave(t0 + 2 * AUTOSAVE_DELAY), None);
+        assert!(state.flush_autosave().is_ok());
+    }
+
+    #[test]
+    fn restore_puts_the_view_back_and_record_view_keeps_it_clean() {
+        let mut case = Case::new();
+        let time = ColumnSpec::Column(Column::EventName);
+        let cols = [
+            ColumnSpec::Column(Column::Time),
+            ColumnSpec::Path("requestParameters.bucketName".into()),
+        ];
+        let paths = vec![PathBuf::from("/nowhere/evidence")];
+        case.set_view(
+            &paths,
+            "tag:evidence",
+            Some((&time, Direction::Descending)),
+            &cols,
+        );
+        case.dirty = false;
+        let mut state = Session::default();
+        let back = restore(&mut state, case);
+        assert_eq!(back, paths);
+        assert_eq!(state.view().query, "tag:evidence");
+        assert_eq!(
+            state.view().sort.column,
+            ColumnSpec::Column(Column::EventName)
+        );
+        assert_eq!(state.view().sort.direction, Direction::Descending);
+        assert_eq!(state.view().columns, cols.to_vec());
+        state.loaded_paths = paths;
+        record_view(&mut state);
+        assert!(!state.case.dirty, "the restored view is not a change");
+    }
+
+    #[test]
+    fn relative_paths_are_stored_absolute() {
+        let mut state = loaded_state(&[PathBuf::from("logs/incident")]);
+        record_view(&mut state);
+        let stored = &state.case.paths[0];
+        assert!(stored.is_absolute(), "{}", stored.display());
+        assert!(stored.ends_with("logs/incident"));
+        // Recording again is not a change.
+        let rev = state.case.revision;
+        record_view(&mut state);
+        assert_eq!(state.case.revision, rev);
+    }
+
+    #[test]
+    fn names_and_titles() {
+        assert_eq!(
+            with_extension(Path::new("/x/c")),
+            PathBuf::from("/x/c.trailview")
+        );
+        assert_eq!(
+            with_extension(Path::new("/x/c.trailview")),
+            PathBuf::from("/x/c.trailview")
+        );
+        let mut state = loaded_state(&[PathBuf::from("/logs/incident-42")]);
+        assert_eq!(suggested_name(&state), "incident-42.trailview");
+        assert_eq!(title_part(&state.case), None);
+        state.case = Arc::new(Case {
+            file: Some(PathBuf::from("/cases/c.trailview")),
+            dirty: true,
+            ..Case::default()
+        });
+        assert_eq!(suggested_name(&state), "c.trailview");
+        assert_eq!(title_part(&state.case).as_deref(), Some("c.trailview •"));
+    }
+}

@@ -1,0 +1,12 @@
+//! The parts of the main view, each drawing the session's state and
+//! collecting actions.
+
+pub mod detail;
+pub mod facets;
+pub mod histogram;
+pub mod menu_bar;
+pub mod query_bar;
+pub mod start_screen;
+pub mod status_bar;
+pub mod table;
+pub mod timeline;

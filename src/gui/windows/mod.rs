@@ -1,0 +1,9 @@
+//! Windows over the main view; the app's [`crate::gui::modal::Modal`]
+//! says which one is open.
+
+pub mod column_chooser;
+pub mod export_dialog;
+pub mod integrity;
+pub mod integrity_tables;
+pub mod load_report;
+pub mod tag_manager;

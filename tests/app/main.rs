@@ -1,0 +1,15 @@
+//! The app's integration tests, one binary: the desktop app driven through
+//! its accessibility labels (egui_kittest), snapshots, the `trailview`
+//! binary's command line, and the packaging files.
+
+mod cli_stats_list;
+mod gui_app;
+mod gui_case;
+mod gui_harness;
+mod gui_integrity;
+mod gui_snapshots;
+mod integrity_cli;
+mod packaging_files;
+mod parity;
+#[path = "../../crates/core/tests/engine/signed_trail.rs"]
+mod signed_trail;
