@@ -117,10 +117,11 @@ impl TrailviewApp {
         self
     }
 
-    /// Autosaves the case to `path` (`None`: no autosave, the default) and
-    /// offers the session found there on the start screen.
-    pub fn with_autosave(mut self, path: Option<PathBuf>) -> Self {
-        self.session.set_autosave(path);
+    /// Autosaves the case into the folder `dir`, one file per set of
+    /// loaded paths (`None`: no autosave, the default), and offers the
+    /// newest session found there on the start screen.
+    pub fn with_autosave(mut self, dir: Option<PathBuf>) -> Self {
+        self.session.set_autosave(dir);
         self
     }
 

@@ -146,12 +146,11 @@ impl TrailviewApp {
                 };
                 self.pick(kind, PickPurpose::SaveCase, ctx);
             }
-            Action::ResumeSession => match self.session.autosave().open_autosave() {
-                Ok(case) => self.open_case(case),
-                Err(e) => self
-                    .session
-                    .error(format!("Cannot resume the last session: {e}")),
-            },
+            Action::ResumeSession => {
+                self.modal = None;
+                self.session.resume_last_session();
+                self.after_case_opened();
+            }
         }
     }
 
@@ -204,6 +203,12 @@ impl TrailviewApp {
     fn open_case(&mut self, case: Case) {
         self.modal = None;
         self.session.open_case(case);
+        self.after_case_opened();
+    }
+
+    /// The query box, the columns and the recent paths follow the case
+    /// the session opened.
+    fn after_case_opened(&mut self) {
         self.query_text = self.session.view().query.clone();
         self.settings.set_columns(&self.session.view().columns);
         for p in self.session.loaded_paths().to_vec() {

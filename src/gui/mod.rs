@@ -62,7 +62,7 @@ pub fn run(paths: Vec<PathBuf>) -> Result<(), String> {
         Box::new(move |cc| {
             let settings = settings::Settings::load(cc.storage);
             let app = TrailviewApp::new(settings, Box::new(picker::RfdPicker))
-                .with_autosave(trailview_core::case::autosave_path())
+                .with_autosave(trailview_core::case::autosave_dir())
                 .with_paths(paths);
             Ok(Box::new(app))
         }),

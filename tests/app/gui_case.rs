@@ -368,7 +368,7 @@ fn saving_the_case_inside_the_evidence_folder_is_refused() {
 fn autosave_is_offered_as_resume_last_session_on_the_next_start() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let evidence = sample_copy(tmp.path());
-    let autosave = tmp.path().join("data/autosave.trailview");
+    let autosave = tmp.path().join("data/autosaves");
     let mut h = harness(
         FakePicker {
             folder: Some(evidence.clone()),
@@ -381,10 +381,10 @@ fn autosave_is_offered_as_resume_last_session_on_the_next_start() {
     open_folder(&mut h);
     let (tagged, noted) = mark_events(&mut h);
     type_query(&mut h, "has:note");
-    // The autosave follows a few seconds after the last change.
+    // The autosave follows shortly after the last change.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !autosave.exists()
-        || h.state()
+    while h
+        .state()
             .session
             .autosave()
             .resume
@@ -536,4 +536,75 @@ fn tag_manager_defines_renames_and_deletes_and_the_row_menu_stars() {
     menu(&mut h, "Close all");
     assert_eq!(h.state().session.store_len(), 0);
     assert!(h.state().session.case().marks.is_empty());
+}
+
+/// Steps the app until its autosave holds `marked` marked events.
+fn wait_for_autosave(h: &mut Harness<'static, TrailviewApp>, marked: usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while h.state().session.autosave().resume.as_ref().map(|r| r.marked) != Some(marked) {
+        assert!(Instant::now() < deadline, "no autosave with {marked} marks");
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn launch_on(path: &Path, autosaves: &Path) -> Harness<'static, TrailviewApp> {
+    let app = TrailviewApp::new(Settings::default(), Box::new(FakePicker::default()))
+        .with_autosave(Some(autosaves.to_path_buf()))
+        .with_paths(vec![path.to_path_buf()]);
+    let mut h = app_harness(app);
+    h.run_steps(2);
+    settle(&mut h);
+    assert!(h.state().session.store_len() > 300);
+    h
+}
+
+#[test]
+fn marks_survive_a_kill_and_a_relaunch_on_other_data() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let evidence = sample_copy(tmp.path());
+    let other_tmp = tempfile::tempdir().expect("tempdir");
+    let other = sample_copy(other_tmp.path());
+    let autosaves = tmp.path().join("data/autosaves");
+
+    // Marks on the first folder, then the process is killed: no Quit, no
+    // exit flush, only what was written as the marks changed.
+    let mut h = harness(
+        FakePicker {
+            folder: Some(evidence.clone()),
+            ..FakePicker::default()
+        },
+        Some(autosaves.clone()),
+    );
+    open_folder(&mut h);
+    let (tagged, noted) = mark_events(&mut h);
+    wait_for_autosave(&mut h, 2);
+    drop(h);
+
+    // Relaunched on another folder: its own case, and a star of its own.
+    let mut h = launch_on(&other, &autosaves);
+    assert!(h.state().session.case().marks.is_empty());
+    h.key_press(egui::Key::J);
+    h.key_press(egui::Key::S);
+    settle(&mut h);
+    wait_for_autosave(&mut h, 1);
+    drop(h);
+    assert_eq!(std::fs::read_dir(&autosaves).expect("autosaves").count(), 2);
+
+    // Relaunched on the first folder: every mark is back, and said so.
+    let h = launch_on(&evidence, &autosaves);
+    assert!(
+        status(&h).contains("Restored 2 marked events"),
+        "{}",
+        status(&h)
+    );
+    for id in &tagged {
+        let row = row_of(&h, id);
+        assert!(h.state().session.case().has_tag(row, "evidence"));
+    }
+    let row = row_of(&h, &noted);
+    assert_eq!(
+        h.state().session.case().note(row),
+        Some("key used from a Tor exit")
+    );
 }

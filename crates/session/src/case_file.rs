@@ -15,12 +15,18 @@ use trailview_core::case::file::CASE_EXTENSION;
 use trailview_core::case::{Case, CaseError, CaseFile};
 use trailview_core::model::SortKey;
 
-/// How long after the last change the autosave waits.
-pub const AUTOSAVE_DELAY: Duration = Duration::from_secs(3);
+/// How long after the last change the autosave waits: short, so that
+/// marks survive a crash or a kill (each write is atomic).
+pub const AUTOSAVE_DELAY: Duration = Duration::from_millis(300);
+
+/// Most alternative autosave names tried for one set of paths.
+const MAX_SLOT_COPIES: u32 = 100;
 
 /// What the start screen says about the last session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResumeInfo {
+    /// The autosave file.
+    pub file: PathBuf,
     pub paths: Vec<PathBuf>,
     pub query: String,
     /// Events with a tag, note or star.
@@ -43,19 +49,38 @@ impl ResumeInfo {
             .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
             .map(|d| d.as_millis() as i64);
         Some(ResumeInfo {
+            file: path.to_path_buf(),
             paths: file.paths,
             query: file.query,
             marked: file.events.len(),
             saved_ms,
         })
     }
+
+    /// The session to offer from the autosaves in `dir`: the newest one
+    /// with marks, else the newest one.
+    pub fn newest(dir: &Path) -> Option<ResumeInfo> {
+        let entries = std::fs::read_dir(dir).ok()?;
+        let mut found: Vec<ResumeInfo> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == CASE_EXTENSION))
+            .filter_map(|p| ResumeInfo::read(&p))
+            .collect();
+        found.sort_by_key(|r| (r.marked > 0, r.saved_ms));
+        found.pop()
+    }
 }
 
-/// The autosave's state.
+/// The autosave's state. Every set of loaded paths has its own file in
+/// the autosave folder; a file that holds another session's marks is never
+/// overwritten (an alternative name is taken instead).
 #[derive(Default)]
 pub struct Autosave {
-    /// Where the autosave goes; `None` turns autosave off.
-    pub autosave: Option<PathBuf>,
+    /// The autosave folder; `None` turns autosave off.
+    pub dir: Option<PathBuf>,
+    /// The file this session writes, and the paths it is for.
+    slot: Option<(Vec<PathBuf>, PathBuf)>,
     /// The case revision last written to the autosave (`None`: write the
     /// next case with paths whatever its revision).
     written: Option<u64>,
@@ -70,14 +95,50 @@ pub struct Autosave {
 }
 
 impl Autosave {
-    /// Autosaves to `path` and offers what it holds now.
-    pub fn with_autosave(path: Option<PathBuf>) -> Autosave {
-        let resume = path.as_deref().and_then(ResumeInfo::read);
+    /// Autosaves into the folder `dir` and offers its newest session.
+    pub fn with_dir(dir: Option<PathBuf>) -> Autosave {
+        let resume = dir.as_deref().and_then(ResumeInfo::newest);
         Autosave {
-            autosave: path,
+            dir,
             resume,
             ..Autosave::default()
         }
+    }
+
+    /// The file this session autosaves `case` to, choosing (once per set
+    /// of paths) a file that holds no other session's marks.
+    pub fn target_for(&mut self, case: &Case) -> Option<PathBuf> {
+        let dir = self.dir.as_deref()?;
+        if case.paths.is_empty() {
+            return None;
+        }
+        if let Some((paths, file)) = &self.slot
+            && *paths == case.paths
+        {
+            return Some(file.clone());
+        }
+        let free = (0..MAX_SLOT_COPIES)
+            .map(|copy| trailview_core::case::autosave_slot(dir, &case.paths, copy))
+            .find(|file| match CaseFile::open(file) {
+                Ok(old) => old.events.is_empty(),
+                // Missing: free. Unreadable: keep it for a human to look at.
+                Err(_) => !file.exists(),
+            })?;
+        self.slot = Some((case.paths.clone(), free.clone()));
+        Some(free)
+    }
+
+    /// The marks autosaved for `paths` by an earlier session, if any; the
+    /// file becomes this session's autosave (its marks are carried on).
+    pub fn take_marks_for(&mut self, paths: &[PathBuf]) -> Option<Case> {
+        let dir = self.dir.as_deref()?;
+        let file = trailview_core::case::autosave_slot(dir, paths, 0);
+        let case = Case::from_file(CaseFile::open(&file).ok()?, None);
+        if case.marks.is_empty() {
+            return None;
+        }
+        self.slot = Some((paths.to_vec(), file));
+        Some(case)
     }
 
     /// The next autosave writes the case even if it did not change (after
@@ -95,9 +156,9 @@ impl Autosave {
     /// [`AUTOSAVE_DELAY`] ago; returns how long to wait before asking
     /// again, if anything is pending, and why the last autosave failed.
     pub fn tick(&mut self, case: &Arc<Case>, now: Instant) -> (Option<Duration>, Option<String>) {
-        let Some(target) = self.autosave.clone() else {
+        if self.dir.is_none() {
             return (None, None);
-        };
+        }
         let mut failed = None;
         if let Some((rev, rx)) = &self.job
             && let Ok(result) = rx.try_recv()
@@ -107,7 +168,9 @@ impl Autosave {
             match result {
                 Ok(()) => {
                     self.written = Some(rev);
-                    self.resume = ResumeInfo::read(&target);
+                    if let Some((_, file)) = &self.slot {
+                        self.resume = ResumeInfo::read(file);
+                    }
                 }
                 Err(e) => {
                     // Do not retry the same revision in a loop.
@@ -133,6 +196,13 @@ impl Autosave {
         if waited < AUTOSAVE_DELAY {
             return (Some(AUTOSAVE_DELAY - waited), failed);
         }
+        let Some(target) = self.target_for(case) else {
+            self.written = Some(case.revision);
+            return (
+                None,
+                Some("Autosave failed: every autosave name for these paths is taken".into()),
+            );
+        };
         let snapshot = Arc::clone(case);
         let rev = snapshot.revision;
         let (tx, rx) = channel();
@@ -145,27 +215,30 @@ impl Autosave {
 
     /// Writes the autosave now if the case changed (on exit).
     pub fn flush(&mut self, case: &Case) -> Result<(), CaseError> {
-        let Some(target) = &self.autosave else {
-            return Ok(());
-        };
         if let Some((_, rx)) = self.job.take() {
             let _ = rx.recv();
         }
         if !self.needs_write(case) {
             return Ok(());
         }
-        case.autosave_to(target)?;
+        let Some(target) = self.target_for(case) else {
+            return Ok(());
+        };
+        case.autosave_to(&target)?;
         self.written = Some(case.revision);
         Ok(())
     }
 
-    /// Reads the autosave for "Resume last session".
-    pub fn open_autosave(&self) -> Result<Case, String> {
-        let path = self.autosave.as_deref().ok_or("autosave is turned off")?;
-        let mut case = Case::open(path).map_err(|e| e.to_string())?;
+    /// Reads the offered autosave for "Resume last session".
+    pub fn open_autosave(&mut self) -> Result<Case, String> {
+        let info = self.resume.as_ref().ok_or("there is no last session")?;
+        let file = info.file.clone();
+        let mut case = Case::open(&file).map_err(|e| e.to_string())?;
         // The autosave is not the analyst's case file: Save asks for a name.
         case.file = None;
         case.dirty = !case.marks.is_empty();
+        // Resumed, the session goes on writing into the same file.
+        self.slot = Some((case.paths.clone(), file));
         Ok(case)
     }
 }
@@ -295,13 +368,28 @@ mod tests {
         s
     }
 
+    /// Ticks `state`'s autosave until it has written what it had pending.
+    fn settle_autosave(state: &mut Session, now: Instant) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        // The first tick sees the change, the second finds it old enough.
+        state.tick_autosave(now);
+        let now = now + AUTOSAVE_DELAY;
+        state.tick_autosave(now);
+        while state.autosave().job.is_some() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+            state.tick_autosave(now);
+        }
+    }
+
     #[test]
     fn autosave_waits_for_the_delay_then_writes_once_per_change() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let target = dir.path().join("data/autosave.trailview");
+        let autosaves = dir.path().join("data/autosaves");
         let evidence = tempfile::tempdir().expect("tempdir");
-        let mut state = loaded_state(&[evidence.path().to_path_buf()]);
-        state.set_autosave(Some(target.clone()));
+        let paths = vec![evidence.path().to_path_buf()];
+        let target = trailview_core::case::autosave_slot(&autosaves, &paths, 0);
+        let mut state = loaded_state(&paths);
+        state.set_autosave(Some(autosaves.clone()));
         assert!(state.autosave().resume.is_none());
         let t0 = Instant::now();
         // Nothing loaded in the case yet: nothing to write.
@@ -309,19 +397,92 @@ mod tests {
         record_view(&mut state);
         assert!(state.tick_autosave(t0).is_some());
         assert!(!target.exists(), "written before the delay");
-        state.tick_autosave(t0 + AUTOSAVE_DELAY);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while state.autosave().job.is_some() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
-            state.tick_autosave(t0 + AUTOSAVE_DELAY);
-        }
+        settle_autosave(&mut state, t0 + AUTOSAVE_DELAY);
         assert!(target.exists(), "{:?}", state.status());
         let info = state.autosave().resume.clone().expect("resume info");
-        assert_eq!(info.paths, vec![evidence.path().to_path_buf()]);
+        assert_eq!(info.paths, paths);
+        assert_eq!(info.file, target);
         assert!(info.saved_ms.is_some());
         // No change: nothing more to do.
         assert_eq!(state.tick_autosave(t0 + 2 * AUTOSAVE_DELAY), None);
         assert!(state.flush_autosave().is_ok());
+    }
+
+    #[test]
+    fn each_set_of_paths_has_its_own_autosave_and_gets_its_marks_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let autosaves = dir.path().join("autosaves");
+        let one = tempfile::tempdir().expect("tempdir");
+        let two = tempfile::tempdir().expect("tempdir");
+        let first = vec![one.path().to_path_buf()];
+        let second = vec![two.path().to_path_buf()];
+        let t0 = Instant::now();
+
+        // A session marks an event on the first folder, then is killed
+        // (no flush: only what the autosave wrote as the marks changed).
+        let mut a = loaded_state(&first);
+        a.set_autosave(Some(autosaves.clone()));
+        record_view(&mut a);
+        crate::marks::set_note(&mut a, 0, "seen in the breach");
+        assert_eq!(a.case.marks.len(), 1);
+        settle_autosave(&mut a, t0 + AUTOSAVE_DELAY);
+        assert!(a.status().is_none_or(|s| !s.text.contains("failed")), "{:?}", a.status());
+        drop(a);
+
+        // The app relaunched on another folder writes elsewhere.
+        let mut b = loaded_state(&second);
+        b.set_autosave(Some(autosaves.clone()));
+        b.restore_autosaved_marks();
+        assert!(b.case.marks.is_empty(), "marks of other paths restored");
+        record_view(&mut b);
+        crate::marks::set_note(&mut b, 0, "other case");
+        settle_autosave(&mut b, t0 + AUTOSAVE_DELAY);
+        let files = std::fs::read_dir(&autosaves).expect("autosaves").count();
+        assert_eq!(files, 2, "one autosave per set of paths");
+        drop(b);
+
+        // Opening the first folder again brings its note back.
+        let mut c = loaded_state(&first);
+        c.set_autosave(Some(autosaves.clone()));
+        c.restore_autosaved_marks();
+        assert_eq!(c.case.note(0), Some("seen in the breach"));
+        assert!(c.case.dirty, "restored marks are not in a case file");
+        // ... and goes on writing into the same file.
+        record_view(&mut c);
+        crate::marks::set_note(&mut c, 0, "seen in the breach, twice");
+        settle_autosave(&mut c, t0 + AUTOSAVE_DELAY);
+        let file = trailview_core::case::autosave_slot(&autosaves, &first, 0);
+        let back = Case::open(&file).expect("autosave");
+        assert_eq!(back.marks.len(), 1);
+        assert_eq!(std::fs::read_dir(&autosaves).expect("dir").count(), 2);
+    }
+
+    #[test]
+    fn an_autosave_with_marks_of_another_run_is_never_overwritten() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let autosaves = dir.path().join("autosaves");
+        let evidence = tempfile::tempdir().expect("tempdir");
+        let paths = vec![evidence.path().to_path_buf()];
+        let t0 = Instant::now();
+        let mut a = loaded_state(&paths);
+        a.set_autosave(Some(autosaves.clone()));
+        record_view(&mut a);
+        crate::marks::set_note(&mut a, 0, "first run");
+        settle_autosave(&mut a, t0 + AUTOSAVE_DELAY);
+        // A second run on the same paths that does not take the marks
+        // (a case opened from a file, say) and marks something else.
+        let mut b = loaded_state(&paths);
+        b.set_autosave(Some(autosaves.clone()));
+        record_view(&mut b);
+        crate::marks::set_note(&mut b, 0, "second run");
+        settle_autosave(&mut b, t0 + AUTOSAVE_DELAY);
+        let first = Case::open(&trailview_core::case::autosave_slot(&autosaves, &paths, 0))
+            .expect("first autosave");
+        let second = Case::open(&trailview_core::case::autosave_slot(&autosaves, &paths, 1))
+            .expect("second autosave");
+        let note = |c: &Case| c.marks.entries().next().map(|(_, m)| m.note.clone());
+        assert_eq!(note(&first).as_deref(), Some("first run"));
+        assert_eq!(note(&second).as_deref(), Some("second run"));
     }
 
     #[test]

@@ -219,10 +219,19 @@ impl Session {
         self.wake = wake;
     }
 
-    /// Autosaves the case to `path` (`None`: no autosave, the default) and
-    /// offers the session found there ("Resume last session").
-    pub fn set_autosave(&mut self, path: Option<PathBuf>) {
-        self.autosave = Autosave::with_autosave(path);
+    /// Autosaves the case into the folder `dir` (`None`: no autosave, the
+    /// default), one file per set of loaded paths, and offers the newest
+    /// session found there ("Resume last session").
+    pub fn set_autosave(&mut self, dir: Option<PathBuf>) {
+        self.autosave = Autosave::with_dir(dir);
+    }
+
+    /// Reopens the session the start screen offers, marks and view.
+    pub fn resume_last_session(&mut self) {
+        match self.autosave.open_autosave() {
+            Ok(case) => self.open_case(case),
+            Err(e) => self.error(format!("Cannot resume the last session: {e}")),
+        }
     }
 
     fn waker(&self) -> impl Fn() + Send + 'static {
@@ -584,6 +593,37 @@ impl Session {
         self.progress = Some(Progress::default());
         self.info(format!("Loading {}…", describe_paths(&paths)));
         self.load = Some(LoadJob::start(paths, self.options.load.clone()));
+        self.restore_autosaved_marks();
+    }
+
+    /// Brings back the marks an earlier session autosaved for exactly the
+    /// paths now loaded (after a crash, a kill or a plain relaunch), when
+    /// this case has none of its own; the autosave then goes on in the
+    /// same file, so nothing in it is lost.
+    pub(crate) fn restore_autosaved_marks(&mut self) {
+        if !self.case.marks.is_empty() {
+            return;
+        }
+        let paths: Vec<PathBuf> = self
+            .loaded_paths
+            .iter()
+            .map(|p| case_file::absolute(p))
+            .collect();
+        let Some(saved) = self.autosave.take_marks_for(&paths) else {
+            return;
+        };
+        let marked = saved.marks.len();
+        let case = Arc::make_mut(&mut self.case);
+        case.tags = saved.tags;
+        case.marks = saved.marks;
+        if let Ok(store) = self.store.read() {
+            case.bind(&store);
+        }
+        // Not in any case file yet: Save asks for a name.
+        case.dirty = true;
+        self.info(format!(
+            "Restored {marked} marked events autosaved for these paths"
+        ));
     }
 
     /// Asks the running load to stop; what it loaded stays.

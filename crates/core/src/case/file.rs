@@ -181,14 +181,60 @@ pub fn check_outside_evidence(target: &Path, paths: &[PathBuf]) -> Result<(), Ca
 /// user data folder (for tests and portable setups).
 pub const DATA_DIR_ENV: &str = "TRAILVIEW_DATA_DIR";
 
-/// Where the autosave goes: `$TRAILVIEW_DATA_DIR/autosave.trailview` when
-/// that variable is set, else `<user data dir>/Trailview/autosave.trailview`.
-pub fn autosave_path() -> Option<PathBuf> {
-    let file = format!("autosave.{CASE_EXTENSION}");
+/// The folder of the autosaves: `$TRAILVIEW_DATA_DIR/autosaves` when that
+/// variable is set, else `<user data dir>/Trailview/autosaves`. Each set of
+/// loaded paths has its own file there ([`autosave_slot`]), so opening other
+/// data never overwrites the marks made on the last one.
+pub fn autosave_dir() -> Option<PathBuf> {
     match std::env::var_os(DATA_DIR_ENV) {
-        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir).join(file)),
-        _ => directories::ProjectDirs::from("", "", "Trailview").map(|d| d.data_dir().join(file)),
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir).join("autosaves")),
+        _ => directories::ProjectDirs::from("", "", "Trailview")
+            .map(|d| d.data_dir().join("autosaves")),
     }
+}
+
+/// The autosave file in `dir` for a set of loaded paths: a readable part
+/// (the first path's name) and a hash of all of them, in any order, so the
+/// same folders opened again find their marks and other folders never
+/// share the file. `copy` > 0 gives the alternative names used when the
+/// file is taken by another session's marks.
+pub fn autosave_slot(dir: &Path, paths: &[PathBuf], copy: u32) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    let mut sorted: Vec<&PathBuf> = paths.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    let mut hash = Sha256::new();
+    for p in &sorted {
+        hash.update(p.as_os_str().as_encoded_bytes());
+        hash.update([0u8]);
+    }
+    let digest = hex::encode(&hash.finalize()[..8]);
+    let readable: String = sorted
+        .first()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    let suffix = if copy == 0 {
+        String::new()
+    } else {
+        format!("-{copy}")
+    };
+    let stem = if readable.is_empty() {
+        digest
+    } else {
+        format!("{readable}-{digest}")
+    };
+    dir.join(format!("{stem}{suffix}.{CASE_EXTENSION}"))
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::model::Direction;
 use crate::model::{ColumnSpec, EventIdx};
 use crate::store::Store;
 pub use annotate::{EventAnnotations, IntegrityIndex};
-pub use file::{CaseError, CaseFile, EventRecord, SortState, autosave_path};
+pub use file::{CaseError, CaseFile, EventRecord, SortState, autosave_dir, autosave_slot};
 pub use marks::{EventKey, EventMarks, Marks};
 pub use tags::{TagDef, default_tags};
 
@@ -338,25 +338,10 @@ impl Case {
         Ok(())
     }
 
-    /// Writes the autosave in the user data folder; returns its path.
-    /// Does not change where [`Case::save`] writes.
-    pub fn autosave(&self) -> Result<PathBuf, CaseError> {
-        let target = autosave_path().ok_or(CaseError::NoDataDir)?;
-        self.autosave_to(&target)?;
-        Ok(target)
-    }
-
     /// Writes the autosave to `target` (same checks as a save), leaving
     /// the case's own file and unsaved flag alone.
     pub fn autosave_to(&self, target: &Path) -> Result<(), CaseError> {
         self.to_file().save(target)
-    }
-
-    /// Reads the autosave, if there is one.
-    pub fn open_autosave() -> Option<Result<Case, CaseError>> {
-        let path = autosave_path()?;
-        path.exists()
-            .then(|| CaseFile::open(&path).map(|f| Case::from_file(f, None)))
     }
 }
 
