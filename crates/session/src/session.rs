@@ -165,6 +165,8 @@ pub struct Session {
     integrity_generation: u64,
     integrity_checks: IntegrityChecks,
     search_prep: SearchPrep,
+    /// Marks restored from the autosave by the running load's `open`.
+    restored_marks: Option<usize>,
     export_job: Option<Receiver<Result<Written, String>>>,
     pub(crate) autosave: Autosave,
     options: SessionOptions,
@@ -206,6 +208,7 @@ impl Session {
             integrity_generation: 0,
             integrity_checks: IntegrityChecks::default(),
             search_prep: SearchPrep::default(),
+            restored_marks: None,
             export_job: None,
             autosave: Autosave::default(),
             options,
@@ -316,6 +319,11 @@ impl Session {
     /// True while newer rows are being computed.
     pub fn rows_pending(&self) -> bool {
         self.jobs.rows_pending()
+    }
+
+    /// `(chunks done, chunks)` while the search preparation runs.
+    pub fn search_progress(&self) -> Option<(usize, usize)> {
+        self.search_prep.progress()
     }
 
     pub fn summary(&self) -> Option<&Arc<Summary>> {
@@ -624,6 +632,8 @@ impl Session {
         self.info(format!(
             "Restored {marked} marked events autosaved for these paths"
         ));
+        // Said again when the load finishes (its message replaces this one).
+        self.restored_marks = Some(marked);
     }
 
     /// Asks the running load to stop; what it loaded stays.
@@ -700,6 +710,15 @@ impl Session {
         };
         let secs = job.started.elapsed().as_secs_f64();
         self.report.last_load_secs = Some(secs);
+        crate::log::timing(
+            "load",
+            job.started.elapsed(),
+            format_args!(
+                "{} events from {} files",
+                self.store_len(),
+                self.report.report.files.total()
+            ),
+        );
         self.report.report.cancelled = job.is_cancelled();
         let n = self.store_len();
         let problems = self.report.report.problems.len();
@@ -715,6 +734,11 @@ impl Session {
                 if problems == 1 { "" } else { "s" }
             ));
         }
+        if let Some(marked) = self.restored_marks.take() {
+            text.push_str(&format!(
+                " — Restored {marked} marked events autosaved for these paths"
+            ));
+        }
         if job.is_cancelled() {
             text.push_str(" — cancelled");
         }
@@ -724,7 +748,8 @@ impl Session {
             self.check_integrity(None);
         }
         if self.options.prepare_search {
-            self.search_prep.start(self.store.clone());
+            self.search_prep
+                .start(self.store.clone(), self.jobs.running());
         }
     }
 
