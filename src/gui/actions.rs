@@ -21,6 +21,8 @@ pub enum Action {
     CancelLoad,
     /// The query text changed: recompile and refilter.
     QueryChanged,
+    /// Stop the running query; back to the rows shown.
+    CancelQuery,
     /// Adds (or removes, if present) `field:value` or its exclusion.
     Pivot {
         field: String,

@@ -49,6 +49,11 @@ impl TrailviewApp {
                 self.set_query(text);
             }
             Action::OpenQueryPivot(id) => self.set_query(format!("\"{id}\"")),
+            Action::CancelQuery => {
+                if self.session.cancel_view() {
+                    self.query_text = self.session.view().query.clone();
+                }
+            }
             Action::FilterEverywhere(value) => self.set_query(query::phrase(&value)),
             Action::AroundEvent { idx, minutes } => {
                 let t = self.session.read().time(idx);

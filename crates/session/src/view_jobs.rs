@@ -41,7 +41,18 @@ pub struct ViewRequest {
 impl ViewRequest {
     /// The rows of `store` this request shows.
     pub fn rows(&self, store: &Store) -> Vec<EventIdx> {
-        let ann = EventAnnotations::new(store, self.case.as_deref(), self.integrity.as_deref());
+        self.rows_until(store, &|| false)
+    }
+
+    /// [`Self::rows`], abandoned (with a partial answer to throw away) as
+    /// soon as `cancelled` says so.
+    pub fn rows_until(
+        &self,
+        store: &Store,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Vec<EventIdx> {
+        let mut ann = EventAnnotations::new(store, self.case.as_deref(), self.integrity.as_deref());
+        ann.cancel = Some(cancelled);
         compute_rows(store, &self.spec, self.query.as_deref(), &ann)
     }
 }
@@ -128,8 +139,13 @@ impl ViewJobs {
             if stale() {
                 return;
             }
-            let rows = req.rows(&store);
+            let rows = req.rows_until(&store, &stale);
             if stale() {
+                crate::log::timing(
+                    "cancelled query",
+                    started.elapsed(),
+                    format_args!("{:?}", req.spec.query),
+                );
                 return;
             }
             let rows = Arc::new(rows);
@@ -191,6 +207,14 @@ impl ViewJobs {
             }
         }
         out
+    }
+
+    /// Abandons the running request: its thread stops between chunks and
+    /// nothing it computed arrives.
+    pub fn cancel(&mut self) {
+        self.latest.fetch_add(1, Ordering::SeqCst);
+        self.pending_rows = None;
+        self.pending_summary = None;
     }
 
     /// True while the newest request's rows are still being computed.
