@@ -23,6 +23,8 @@ pub enum Action {
     QueryChanged,
     /// Stop the running query; back to the rows shown.
     CancelQuery,
+    /// Text typed in the frame that gave the filter box the keyboard.
+    TypeIntoQuery(String),
     /// Adds (or removes, if present) `field:value` or its exclusion.
     Pivot {
         field: String,

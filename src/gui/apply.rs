@@ -49,6 +49,10 @@ impl TrailviewApp {
                 self.set_query(text);
             }
             Action::OpenQueryPivot(id) => self.set_query(format!("\"{id}\"")),
+            Action::TypeIntoQuery(text) => {
+                let q = format!("{}{text}", self.query_text);
+                self.set_query(q);
+            }
             Action::CancelQuery => {
                 if self.session.cancel_view() {
                     self.query_text = self.session.view().query.clone();

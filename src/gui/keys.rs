@@ -42,10 +42,25 @@ const DIGITS: [Key; 9] = [
 
 /// Adds the actions of this frame's key presses.
 pub fn collect(ctx: &egui::Context, actions: &mut Vec<Action>) {
-    let typing = ctx.text_edit_focused();
+    let mut typing = ctx.text_edit_focused();
     ctx.input_mut(|i| {
         if i.consume_key(Modifiers::COMMAND, Key::F) {
             actions.push(Action::FocusQuery);
+            // Text typed right after Ctrl+F in the same frame (a busy frame
+            // at a million events) belongs to the filter box, not to the
+            // single-key shortcuts: hand it over and stop here.
+            let mut typed = String::new();
+            i.events.retain(|e| match e {
+                egui::Event::Text(t) => {
+                    typed.push_str(t);
+                    false
+                }
+                _ => true,
+            });
+            if !typed.is_empty() {
+                actions.push(Action::TypeIntoQuery(typed));
+            }
+            typing = true;
         }
         if i.consume_key(Modifiers::COMMAND, Key::E) {
             actions.push(Action::ShowExport);

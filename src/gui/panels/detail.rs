@@ -28,6 +28,8 @@ pub struct DetailView {
     cached: Option<(EventIdx, usize, Arc<serde_json::Value>)>,
     /// Tag chips, star and note editor.
     pub marks: crate::gui::widgets::marks_panel::MarksPanel,
+    /// The event shown last frame: a new one starts at the top.
+    shown: Option<EventIdx>,
 }
 
 impl DetailView {
@@ -85,42 +87,45 @@ impl DetailView {
         ui.add_space(2.0);
         self.marks.show(ui, session, idx, actions);
         ui.separator();
-        egui::ScrollArea::vertical()
+        let mut scroll = egui::ScrollArea::vertical()
             .id_salt("detail")
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                identity_summary(ui, store, idx, actions);
-                redaction_note(ui, &json, actions);
-                ui.separator();
-                ui.label(egui::RichText::new("Event JSON").strong());
-                if json.is_null() {
-                    match store.raw_text(idx) {
-                        Ok(text) => {
-                            ui.colored_label(
-                                Palette::of(ui).error(),
-                                "This event's bytes are not valid JSON.",
-                            );
-                            ui.monospace(text);
-                        }
-                        Err(e) => {
-                            ui.colored_label(
-                                Palette::of(ui).error(),
-                                format!("This event cannot be shown: {e}."),
-                            );
-                        }
+            .auto_shrink([false, false]);
+        if self.shown.replace(idx) != Some(idx) {
+            scroll = scroll.vertical_scroll_offset(0.0);
+        }
+        scroll.show(ui, |ui| {
+            identity_summary(ui, store, idx, actions);
+            redaction_note(ui, &json, actions);
+            ui.separator();
+            ui.label(egui::RichText::new("Event JSON").strong());
+            if json.is_null() {
+                match store.raw_text(idx) {
+                    Ok(text) => {
+                        ui.colored_label(
+                            Palette::of(ui).error(),
+                            "This event's bytes are not valid JSON.",
+                        );
+                        ui.monospace(text);
                     }
-                } else {
-                    json_tree(ui, &json, "", 0, actions);
+                    Err(e) => {
+                        ui.colored_label(
+                            Palette::of(ui).error(),
+                            format!("This event cannot be shown: {e}."),
+                        );
+                    }
                 }
-                if let Some(o) = store.origin(idx) {
-                    ui.separator();
-                    ui.weak(format!(
-                        "From {} (record {})",
-                        o.path.display(),
-                        o.record_index + 1
-                    ));
-                }
-            });
+            } else {
+                json_tree(ui, &json, "", 0, actions);
+            }
+            if let Some(o) = store.origin(idx) {
+                ui.separator();
+                ui.weak(format!(
+                    "From {} (record {})",
+                    o.path.display(),
+                    o.record_index + 1
+                ));
+            }
+        });
     }
 }
 
