@@ -74,9 +74,7 @@ impl FileMode {
             FileMode::Gzip
             | FileMode::GzipTwoMembers
             | FileMode::GzipTruncated
-            | FileMode::GzipRepeated => {
-                "events.json.gz"
-            }
+            | FileMode::GzipRepeated => "events.json.gz",
             FileMode::Csv => "history.csv",
             FileMode::CsvGzip => "history.csv.gz",
             FileMode::DigestName => {
