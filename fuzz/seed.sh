@@ -129,6 +129,7 @@ put(bytes(lying) + bytes(lying))
 for size, unit in [
     (3 << 20, b"{}\n"),
     (3 << 20, b'{"eventName":"A"}\n'),
+    ((4 << 20) - 64, b'{"eventName":"A"}\n'),
     (3 << 20, b'{"eventSource":"s","eventName":"A"},'),
     (2 << 20, b'{"Records":[{"eventID":"1"}]}\n'),
     (8 << 20, b"{\"eventName\":\"x\",\"requestParameters\":{\"a\":[[[[1]]]]}}\r\n"),

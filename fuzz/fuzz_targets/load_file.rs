@@ -38,7 +38,7 @@ static ALLOC: Counting = Counting;
 /// Decompressed text a file may hold in this target.
 const TEXT_LIMIT: u64 = 4 << 20;
 /// The load's memory budget in this target.
-const MEMORY_BUDGET: u64 = 16 << 20;
+const MEMORY_BUDGET: u64 = 8 << 20;
 /// Deflate's largest expansion (`trailview_core::gunzip::MAX_RATIO`).
 const MAX_RATIO: u64 = 1032;
 const MIB: u64 = 1 << 20;
@@ -77,7 +77,7 @@ fuzz_target!(|data: &[u8]| {
         largest <= allowed,
         "one allocation of {largest} bytes for a file of {file_len} bytes holding {text_len} bytes of text (allowed {allowed})"
     );
-    let allowed_peak = MEMORY_BUDGET + 4 * TEXT_LIMIT + 32 * MIB;
+    let allowed_peak = MEMORY_BUDGET + 2 * TEXT_LIMIT + 16 * MIB;
     assert!(
         peak <= allowed_peak,
         "the load peaked at {peak} bytes, over the budget of {MEMORY_BUDGET} (allowed {allowed_peak}); {} events",
