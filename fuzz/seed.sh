@@ -8,7 +8,7 @@
 # are not committed (fuzz/.gitignore); the fuzzer adds to them as it runs.
 #
 # Input formats (see each target's doc comment):
-#   load_file      a file's bytes; a first byte 0x01..0x06 picks gzip, a
+#   load_file      a file's bytes; a first byte 0x01..0x07 picks gzip, a
 #                  .csv name, a digest name, ... (trailview_fuzz::FileMode)
 #   record_reader  text holding JSON records
 #   query          query text
@@ -105,6 +105,39 @@ if command -v jq >/dev/null; then
   done || true # head stops the pipeline early on purpose
 else
   echo "seed.sh: jq not found; record_reader gets whole files only" >&2
+fi
+
+# load_file: the hostile classes of issue 12, made here (nothing copied):
+# a gzip whose trailer claims ~2 GB, the same cut short and with trailing
+# bytes, and short units repeated to megabytes of text (mode 7: three size
+# bytes, then the unit): millions of tiny records, records past the text
+# limit, records without eventID (no duplicates dropped: the memory budget).
+if command -v python3 >/dev/null; then
+  python3 - "$OUT/load_file" <<'PY'
+import gzip, hashlib, os, struct, sys
+out = sys.argv[1]
+def put(data):
+    with open(os.path.join(out, hashlib.sha1(data).hexdigest()), "wb") as f:
+        f.write(data)
+body = b'{"Records":[{"eventName":"A","eventID":"1"}]}'
+lying = bytearray(gzip.compress(body))
+lying[-4:] = struct.pack("<I", 0x7FF00000)
+put(bytes(lying))
+put(bytes(lying[:-6]))
+put(bytes(lying) + b"\x00garbage")
+put(bytes(lying) + bytes(lying))
+for size, unit in [
+    (3 << 20, b"{}\n"),
+    (3 << 20, b'{"eventName":"A"}\n'),
+    ((4 << 20) - 64, b'{"eventName":"A"}\n'),
+    (3 << 20, b'{"eventSource":"s","eventName":"A"},'),
+    (2 << 20, b'{"Records":[{"eventID":"1"}]}\n'),
+    (8 << 20, b"{\"eventName\":\"x\",\"requestParameters\":{\"a\":[[[[1]]]]}}\r\n"),
+]:
+    put(bytes([7]) + size.to_bytes(3, "big") + unit)
+PY
+else
+  echo "seed.sh: python3 not found; no hand-made hostile gzip seeds" >&2
 fi
 
 # record_reader: the hand-made cases of record_scan_tests.rs.

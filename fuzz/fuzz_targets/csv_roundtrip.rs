@@ -67,9 +67,7 @@ fuzz_target!(|data: &[u8]| {
         "eventID": "0b0b7c1e-0000-4000-8000-000000000001",
         "recipientAccountId": "111122223333",
     });
-    let obj = event
-        .as_object_mut()
-        .expect("the event is a JSON object");
+    let obj = event.as_object_mut().expect("the event is a JSON object");
     let mut expected = Vec::new();
     for (field, value) in FIELDS.iter().zip(&values) {
         match field.split_once('.') {
@@ -79,7 +77,10 @@ fuzz_target!(|data: &[u8]| {
                 obj.insert(outer.to_owned(), serde_json::Value::Object(nested));
             }
             None => {
-                obj.insert((*field).to_owned(), serde_json::Value::String(value.clone()));
+                obj.insert(
+                    (*field).to_owned(),
+                    serde_json::Value::String(value.clone()),
+                );
             }
         }
         expected.push(neutralise(value.clone()));
@@ -128,7 +129,8 @@ fuzz_target!(|data: &[u8]| {
             &record[i],
             want.as_str(),
             "cell {} ({}) does not read back as written",
-            i, FIELDS[i]
+            i,
+            FIELDS[i]
         );
     }
     for cell in record.iter() {

@@ -182,8 +182,12 @@ fuzz_target!(|data: &[u8]| {
     let Some((&flags, content)) = data.split_first() else {
         return;
     };
-    let (gzipped, with_keys, with_d0, with_next) =
-        (flags & 1 != 0, flags & 2 != 0, flags & 4 != 0, flags & 8 != 0);
+    let (gzipped, with_keys, with_d0, with_next) = (
+        flags & 1 != 0,
+        flags & 2 != 0,
+        flags & 4 != 0,
+        flags & 8 != 0,
+    );
     let fx = fixture();
     let content = fill_placeholders(content, fx);
 
@@ -206,11 +210,12 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // On disk, in a trail.
-    write(
-        &root.join(LOG_DIR).join(LOG_NAME),
-        &gzip(&fx.log_body),
-    );
-    let on_disk = if gzipped { gzip(&content) } else { content.clone() };
+    write(&root.join(LOG_DIR).join(LOG_NAME), &gzip(&fx.log_body));
+    let on_disk = if gzipped {
+        gzip(&content)
+    } else {
+        content.clone()
+    };
     write(&fuzzed_path, &on_disk);
     let mut digests = 1;
     if with_d0 {
@@ -245,7 +250,10 @@ fuzz_target!(|data: &[u8]| {
         match (&parsed, &read) {
             (Ok(p), Ok(r)) => {
                 assert_eq!(p.sha256, r.sha256, "sha256 of parse and read differ");
-                assert_eq!(p.log_files, r.log_files, "log files of parse and read differ");
+                assert_eq!(
+                    p.log_files, r.log_files,
+                    "log files of parse and read differ"
+                );
                 assert_eq!(p.warnings, r.warnings, "warnings of parse and read differ");
             }
             (Err(_), Err(_)) => {}

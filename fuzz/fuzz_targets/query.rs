@@ -75,5 +75,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = q.text_terms();
     let _ = q.uses_annotations();
     let _ = q.is_match_all();
-    assert_eq!(q.to_string(), text, "a query shows the text it was parsed from");
+    assert_eq!(
+        q.to_string(),
+        text,
+        "a query shows the text it was parsed from"
+    );
 });

@@ -5,7 +5,9 @@
 //!
 //! Nothing here is part of the engine; it only builds inputs and oracles.
 
-use std::io::Write;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -36,10 +38,19 @@ pub enum FileMode {
     GzipTwoMembers,
     /// Gzip of the bytes cut short (a truncated download).
     GzipTruncated,
+    /// Gzip of the bytes repeated: the first three content bytes give the
+    /// size (big-endian, at most [`MAX_REPEATED`], past the `load_file`
+    /// target's decompression limit), the rest is repeated to fill it. A short
+    /// input so reaches the size limit, the memory budget and files of
+    /// millions of tiny records.
+    GzipRepeated,
 }
 
+/// Largest text [`FileMode::GzipRepeated`] makes.
+pub const MAX_REPEATED: usize = 8 << 20;
+
 impl FileMode {
-    /// The mode of an input: a first byte 0x01..=0x06 selects a mode and
+    /// The mode of an input: a first byte 0x01..=0x07 selects a mode and
     /// is not part of the content; any other input is [`FileMode::Raw`]
     /// and used whole (so a real CloudTrail file is a seed as it is).
     pub fn split(data: &[u8]) -> (FileMode, &[u8]) {
@@ -50,6 +61,7 @@ impl FileMode {
             Some(4) => FileMode::DigestName,
             Some(5) => FileMode::GzipTwoMembers,
             Some(6) => FileMode::GzipTruncated,
+            Some(7) => FileMode::GzipRepeated,
             _ => return (FileMode::Raw, data),
         };
         (mode, &data[1..])
@@ -59,9 +71,10 @@ impl FileMode {
     pub fn file_name(self) -> &'static str {
         match self {
             FileMode::Raw => "events.json",
-            FileMode::Gzip | FileMode::GzipTwoMembers | FileMode::GzipTruncated => {
-                "events.json.gz"
-            }
+            FileMode::Gzip
+            | FileMode::GzipTwoMembers
+            | FileMode::GzipTruncated
+            | FileMode::GzipRepeated => "events.json.gz",
             FileMode::Csv => "history.csv",
             FileMode::CsvGzip => "history.csv.gz",
             FileMode::DigestName => {
@@ -86,7 +99,108 @@ impl FileMode {
                 out.truncate(out.len() * 3 / 4);
                 out
             }
+            FileMode::GzipRepeated => {
+                let (size, unit) = match content {
+                    [a, b, c, unit @ ..] if !unit.is_empty() => {
+                        (u32::from_be_bytes([0, *a, *b, *c]) as usize, unit)
+                    }
+                    _ => return gzip(content),
+                };
+                let size = size.min(MAX_REPEATED);
+                let mut text = Vec::with_capacity(size);
+                while text.len() < size {
+                    let take = unit.len().min(size - text.len());
+                    text.extend_from_slice(&unit[..take]);
+                }
+                gzip(&text)
+            }
         }
+    }
+}
+
+/// What a file really holds once inflated: its own length when it is not
+/// gzip, else the bytes an independent streaming decoder gets out of it
+/// (every member, up to the damage if any), at most `limit + 1`.
+pub fn inflated_len(file: &[u8], limit: u64) -> u64 {
+    if !file.starts_with(&[0x1f, 0x8b]) {
+        return file.len() as u64;
+    }
+    let mut sink = Vec::new();
+    // An error keeps what was read before it: the text before the damage.
+    let _ = flate2::read::MultiGzDecoder::new(file)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut sink);
+    sink.len() as u64
+}
+
+/// A global allocator that counts: bytes in use, their peak since the
+/// last [`Counting::reset`], and the largest single allocation. Installed
+/// by the `load_file` target to check that what the engine allocates
+/// follows from what a file really holds (issue 12: a gzip trailer is
+/// never an allocation size; the memory budget bounds the total).
+pub struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static LARGEST: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(size: usize) {
+    let now = IN_USE.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+    LARGEST.fetch_max(size, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; the
+// counters are only bookkeeping.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+            grew(new_size);
+        }
+        p
+    }
+}
+
+impl Counting {
+    /// Starts a measurement: the peak restarts from the bytes in use now,
+    /// the largest allocation from zero. Returns the bytes in use.
+    pub fn reset() -> usize {
+        let now = IN_USE.load(Ordering::Relaxed);
+        PEAK.store(now, Ordering::Relaxed);
+        LARGEST.store(0, Ordering::Relaxed);
+        now
+    }
+    /// Peak bytes in use since [`Counting::reset`].
+    pub fn peak() -> usize {
+        PEAK.load(Ordering::Relaxed)
+    }
+    /// Largest single allocation since [`Counting::reset`].
+    pub fn largest() -> usize {
+        LARGEST.load(Ordering::Relaxed)
     }
 }
 
