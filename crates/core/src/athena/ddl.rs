@@ -7,7 +7,7 @@
 //! and region keys (enums of the loaded values) when more than one of
 //! either was loaded.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeZone, Utc};
 
 use super::layout::TrailLayout;
 use super::{DATE_KEY, lit, table_ref};
@@ -108,13 +108,12 @@ fn segment(values: &[&str], key: &str, placeholder: &str) -> (String, bool) {
 }
 
 /// The `CREATE EXTERNAL TABLE` statement for the trail these files came
-/// from. `fallback_first_day` is used when no file was in the S3 layout
-/// (for example the first event's day).
-pub fn create_table(
-    opts: &DdlOptions,
-    layout: &TrailLayout,
-    fallback_first_day: Option<NaiveDate>,
-) -> String {
+/// from. `first_event_ms` (the earliest event time, epoch ms) gives the
+/// first day when no file was in the S3 layout.
+pub fn create_table(opts: &DdlOptions, layout: &TrailLayout, first_event_ms: Option<i64>) -> String {
+    let fallback_first_day: Option<NaiveDate> = first_event_ms
+        .and_then(|t| Utc.timestamp_millis_opt(t).single())
+        .map(|d| d.date_naive());
     let bucket = opts
         .bucket
         .trim()
