@@ -78,6 +78,9 @@ enum Node {
 }
 
 struct Translator {
+    /// Conditions widened so they cannot lose a match (`APPROXIMATION`).
+    approximations: Vec<String>,
+    /// Where the SQL can differ on data CloudTrail does not write (`NOTE`).
     notes: Vec<String>,
 }
 
@@ -138,7 +141,7 @@ fn value_pred(e: &str, t: &ValueTest) -> String {
             if parts.is_empty() {
                 format!("{n} IS NOT NULL")
             } else {
-                parts.join(" AND ")
+                format!("coalesce({}, false)", parts.join(" AND "))
             }
         }
     }
@@ -204,7 +207,12 @@ impl Translator {
 
     fn cond(&mut self, c: &Cond, negated: bool) -> Result<Node, Refusal> {
         match c {
-            Cond::Time(t) => Ok(time_node(*t)),
+            Cond::Time(t) => {
+                self.note(
+                    "time: compares eventtime as UTC ISO 8601 text in whole seconds (CloudTrail writes YYYY-MM-DDTHH:MM:SSZ; times with an offset are not converted); Trailview also reads @timestamp when an event has no eventTime (SIEM exports), the AWS table has no such column".to_owned(),
+                );
+                Ok(time_node(*t))
+            }
             Cond::Field(Field::Column(col), t) => match fields::column(*col) {
                 Some(e) => Ok(Node::Pred(value_pred(&e, t))),
                 None => Err(refuse(
@@ -324,7 +332,7 @@ impl Translator {
                 ));
             }
             if KNOWN_KEYS.iter().any(|k| k.contains(p.as_str())) {
-                self.note(format!(
+                self.approx(format!(
                     "{c}: the term is part of a CloudTrail key name, so every event may match it: no condition"
                 ));
                 return Ok(Node::True);
@@ -336,7 +344,7 @@ impl Translator {
                 lit(&format!("%{}%", like_pattern(p)))
             )));
         }
-        self.note(format!(
+        self.approx(format!(
             "{c}: full text approximated by LIKE over every string column (may match more; text in fields the AWS table does not have is not searched)"
         ));
         Ok(if preds.len() == 1 {
@@ -346,6 +354,12 @@ impl Translator {
         })
     }
 
+    fn approx(&mut self, n: String) {
+        if !self.approximations.contains(&n) {
+            self.approximations.push(n);
+        }
+    }
+
     fn note(&mut self, n: String) {
         if !self.notes.contains(&n) {
             self.notes.push(n);
@@ -353,20 +367,31 @@ impl Translator {
     }
 }
 
+/// `eventtime` as comparable text (`2024-03-01 12:00:00` written with a `T`).
+const TIME_TEXT: &str = "replace(coalesce(eventtime, ''), ' ', 'T')";
+/// An `eventtime` Trailview can read starts with a date.
+const HAS_TIME: &str = "regexp_like(coalesce(eventtime, ''), '^\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}')";
+
 fn time_node(t: TimeTest) -> Node {
     match t {
-        TimeTest::Present => Node::Pred("coalesce(eventtime, '') <> ''".into()),
-        TimeTest::Empty => Node::Pred("coalesce(eventtime, '') = ''".into()),
+        TimeTest::Present => Node::Pred(HAS_TIME.into()),
+        TimeTest::Empty => Node::Pred(format!("NOT {HAS_TIME}")),
         TimeTest::Range { start, end } => {
             let mut parts = vec![];
             if let Some(s) = start {
-                parts.push(Node::Pred(format!("eventtime >= {}", lit(&iso_bound(s)))));
+                parts.push(Node::Pred(format!(
+                    "{TIME_TEXT} >= {}",
+                    lit(&iso_bound(s))
+                )));
             }
             if let Some(e) = end {
-                parts.push(Node::Pred(format!("eventtime < {}", lit(&iso_bound(e)))));
+                parts.push(Node::Pred(format!(
+                    "{TIME_TEXT} < {}",
+                    lit(&iso_bound(e))
+                )));
             }
             if parts.is_empty() {
-                Node::Pred("coalesce(eventtime, '') <> ''".into())
+                Node::Pred(HAS_TIME.into())
             } else {
                 Node::And(parts)
             }
@@ -411,9 +436,11 @@ fn render(n: &Node, depth: usize, out: &mut String) {
         Node::True => out.push_str("TRUE"),
         Node::Pred(p) => out.push_str(p),
         Node::Not(x) => {
-            out.push_str("NOT (");
+            // SQL's NOT of an unknown (NULL) is unknown: read it as false
+            // first, as Trailview does.
+            out.push_str("NOT coalesce(");
             render(x, depth, out);
-            out.push(')');
+            out.push_str(", false)");
         }
         Node::And(xs) | Node::Or(xs) => {
             let op = if matches!(n, Node::And(_)) {
@@ -471,7 +498,10 @@ fn column_sql(spec: &ColumnSpec) -> Option<String> {
 /// The Athena SQL for `query` with `opts`, or the first term that cannot
 /// be translated.
 pub fn to_sql(query: &Query, opts: &SqlOptions) -> Result<String, Refusal> {
-    let mut tr = Translator { notes: Vec::new() };
+    let mut tr = Translator {
+        approximations: Vec::new(),
+        notes: Vec::new(),
+    };
     let expr = query.expr();
     let filter = match expr {
         Some(e) => tr.expr(e, false)?,
@@ -526,8 +556,11 @@ pub fn to_sql(query: &Query, opts: &SqlOptions) -> Result<String, Refusal> {
             "-- \"{DATE_KEY}\" is the delivery day: the pruned range runs one day past the last event day\n"
         ));
     }
-    for n in &tr.notes {
+    for n in &tr.approximations {
         out.push_str(&format!("-- APPROXIMATION: {n}\n"));
+    }
+    for n in &tr.notes {
+        out.push_str(&format!("-- NOTE: {n}\n"));
     }
     out.push_str("SELECT\n");
     let mut select = Vec::new();
@@ -597,7 +630,7 @@ mod tests {
         let s = sql("name:ConsoleLogin -error:*").expect("translates");
         assert!(s.contains("-- Trailview query: name:ConsoleLogin -error:*"));
         assert!(s.contains("lower(coalesce(eventname, '')) = 'consolelogin'"));
-        assert!(s.contains("NOT (coalesce(errorcode, '') <> '')"));
+        assert!(s.contains("NOT coalesce(coalesce(errorcode, '') <> '', false)"), "{s}");
         let s = sql("name:Delete*_x").expect("translates");
         assert!(s.contains("LIKE 'delete%\\_x' ESCAPE '\\'"), "{s}");
         let s = sql("ip:/^10\\./").expect("translates");
@@ -607,12 +640,12 @@ mod tests {
     #[test]
     fn time_prunes_partitions_one_day_past_the_end() {
         let s = sql("time:2024-03-01").expect("translates");
-        assert!(s.contains("eventtime >= '2024-03-01T00:00:00'"), "{s}");
-        assert!(s.contains("eventtime < '2024-03-02T00:00:00'"));
+        assert!(s.contains("replace(coalesce(eventtime, ''), ' ', 'T') >= '2024-03-01T00:00:00'"), "{s}");
+        assert!(s.contains("replace(coalesce(eventtime, ''), ' ', 'T') < '2024-03-02T00:00:00'"));
         assert!(s.contains("\"timestamp\" >= '2024/03/01'"));
         assert!(s.contains("\"timestamp\" <= '2024/03/02'"));
         let s = sql("time:>2024-03-01").expect("translates");
-        assert!(s.contains("eventtime >= '2024-03-01T00:00:01'"), "{s}");
+        assert!(s.contains("replace(coalesce(eventtime, ''), ' ', 'T') >= '2024-03-01T00:00:01'"), "{s}");
     }
 
     #[test]
