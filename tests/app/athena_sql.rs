@@ -25,14 +25,19 @@ fn athena_sql_selects_the_same_events_in_duckdb() {
     {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("SKIP athena_sql_selects_the_same_events_in_duckdb: cannot run {python}: {e}");
+            eprintln!(
+                "SKIP athena_sql_selects_the_same_events_in_duckdb: cannot run {python}: {e}"
+            );
             return;
         }
     };
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     if out.status.code() == Some(77) {
-        eprintln!("SKIP athena_sql_selects_the_same_events_in_duckdb: {}", stdout.trim());
+        eprintln!(
+            "SKIP athena_sql_selects_the_same_events_in_duckdb: {}",
+            stdout.trim()
+        );
         return;
     }
     assert!(out.status.success(), "{stdout}\n{stderr}");

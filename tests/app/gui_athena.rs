@@ -64,8 +64,14 @@ fn copy_as_athena_sql_puts_the_views_sql_on_the_clipboard() {
     q.type_text("name:GetSecretValue -error:*");
     settle(&mut h);
     let sql = click_copy(&mut h).expect("the SQL was copied");
-    assert!(sql.contains("-- Trailview query: name:GetSecretValue -error:*"), "{sql}");
-    assert!(sql.contains("lower(coalesce(eventname, '')) = 'getsecretvalue'"), "{sql}");
+    assert!(
+        sql.contains("-- Trailview query: name:GetSecretValue -error:*"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("lower(coalesce(eventname, '')) = 'getsecretvalue'"),
+        "{sql}"
+    );
     assert!(sql.contains("FROM \"cloudtrail_logs_pp\""), "{sql}");
     // The table's columns and sort come along.
     assert!(sql.contains("AS \"actor\""), "{sql}");
@@ -101,7 +107,10 @@ fn athena_window_shows_the_ddl_for_the_typed_bucket() {
     h.get_by_label("Copy DDL").click();
     h.step();
     let ddl = copied(&h).expect("the DDL was copied");
-    assert!(ddl.contains("CREATE EXTERNAL TABLE `cloudtrail_logs_pp`"), "{ddl}");
+    assert!(
+        ddl.contains("CREATE EXTERNAL TABLE `cloudtrail_logs_pp`"),
+        "{ddl}"
+    );
     assert!(ddl.contains("s3://my-trail-bucket/AWSLogs/"), "{ddl}");
     assert!(ddl.contains("'projection.enabled'='true'"), "{ddl}");
 }

@@ -409,6 +409,26 @@ def main():
             extra = list((got - want).elements())[:5]
             lost = list((want - got).elements())[:5]
             bad.append(f"{q!r}: sql-only {extra}, trailview-only {lost}\n{trino}")
+    # The select list and ORDER BY of every column kind run too: default
+    # columns, JSON paths, resources, and sorts on derived columns.
+    for cols, sort in [
+        (None, "actor"),
+        ("time,actor,credential,role,mfa,console,readOnly,account,file", "credential"),
+        ("requestParameters.bucketName,resources.ARN,userIdentity.sessionContext.sessionIssuer.arn", "requestParameters.bucketName"),
+    ]:
+        args = [trailview, "athena", "sql", "--filter", "name:Get*", "--sort", sort, "--desc"]
+        if cols:
+            args += ["--columns", cols]
+        trino = run(args).stdout
+        duck = sqlglot.transpile(trino.replace('"$path"', "'s3-object'"), read="trino", write="duckdb")[0]
+        n_sql = len(con.execute(duck).fetchall())
+        n_list = len(json.loads(run([trailview, "list", "--format", "json", "--columns", "eventID",
+                                     "--filter", "name:Get*", *folders]).stdout))
+        ok = n_sql == n_list
+        counts["select-list ok" if ok else "bad"] += 1
+        print(f"{'ok' if ok else 'DIFFERS':8} columns={cols} sort={sort}: {n_sql} rows, list {n_list}")
+        if not ok:
+            bad.append(f"columns {cols} sort {sort}: {n_sql} rows vs {n_list}\n{trino}")
     print(f"summary: {dict(counts)}")
     for b in bad:
         print("MISMATCH", b)

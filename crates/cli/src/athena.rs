@@ -87,7 +87,12 @@ pub fn run(args: &AthenaArgs) -> Result<(), CliError> {
 }
 
 fn ddl(a: &DdlArgs) -> Result<String, CliError> {
-    if a.bucket.trim().trim_start_matches("s3://").trim_matches('/').is_empty() {
+    if a.bucket
+        .trim()
+        .trim_start_matches("s3://")
+        .trim_matches('/')
+        .is_empty()
+    {
         return Err(CliError::usage("--bucket needs a bucket name"));
     }
     let session = a.input.open()?;

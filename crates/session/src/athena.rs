@@ -81,8 +81,14 @@ mod tests {
         assert!(sql.contains("\"timestamp\" >= '2024/03/01'"));
         assert!(sql.contains("\"timestamp\" <= '2024/03/02'"));
         view.query = "is:starred".into();
-        assert!(matches!(view_sql(&view, "t", None), Err(SqlError::Refused(_))));
+        assert!(matches!(
+            view_sql(&view, "t", None),
+            Err(SqlError::Refused(_))
+        ));
         view.query = "name:(".into();
-        assert!(matches!(view_sql(&view, "t", None), Err(SqlError::Query(_))));
+        assert!(matches!(
+            view_sql(&view, "t", None),
+            Err(SqlError::Query(_))
+        ));
     }
 }

@@ -61,19 +61,21 @@ impl AthenaWindow {
                     "Run the same investigation on the whole trail in S3 with Amazon Athena: \
                      create the table once, then paste the SQL.",
                 );
-                egui::Grid::new("athena_fields").num_columns(2).show(ui, |ui| {
-                    for (label, value, hint) in [
-                        ("S3 bucket", &mut self.bucket, "my-cloudtrail-bucket"),
-                        ("Prefix", &mut self.prefix, "(none)"),
-                        ("Table", &mut self.table, DEFAULT_TABLE),
-                        ("Database", &mut self.database, "default"),
-                    ] {
-                        let l = ui.label(label);
-                        ui.add(egui::TextEdit::singleline(value).hint_text(hint))
-                            .labelled_by(l.id);
-                        ui.end_row();
-                    }
-                });
+                egui::Grid::new("athena_fields")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        for (label, value, hint) in [
+                            ("S3 bucket", &mut self.bucket, "my-cloudtrail-bucket"),
+                            ("Prefix", &mut self.prefix, "(none)"),
+                            ("Table", &mut self.table, DEFAULT_TABLE),
+                            ("Database", &mut self.database, "default"),
+                        ] {
+                            let l = ui.label(label);
+                            ui.add(egui::TextEdit::singleline(value).hint_text(hint))
+                                .labelled_by(l.id);
+                            ui.end_row();
+                        }
+                    });
                 ui.separator();
                 let bucket = self.bucket.trim();
                 let ddl = if bucket.is_empty() {
@@ -113,7 +115,9 @@ impl AthenaWindow {
                             );
                         }
                         None => {
-                            ui.weak("Type the trail's S3 bucket to see the CREATE TABLE statement.");
+                            ui.weak(
+                                "Type the trail's S3 bucket to see the CREATE TABLE statement.",
+                            );
                         }
                     });
             });

@@ -110,7 +110,11 @@ fn segment(values: &[&str], key: &str, placeholder: &str) -> (String, bool) {
 /// The `CREATE EXTERNAL TABLE` statement for the trail these files came
 /// from. `first_event_ms` (the earliest event time, epoch ms) gives the
 /// first day when no file was in the S3 layout.
-pub fn create_table(opts: &DdlOptions, layout: &TrailLayout, first_event_ms: Option<i64>) -> String {
+pub fn create_table(
+    opts: &DdlOptions,
+    layout: &TrailLayout,
+    first_event_ms: Option<i64>,
+) -> String {
     let fallback_first_day: Option<NaiveDate> = first_event_ms
         .and_then(|t| Utc.timestamp_millis_opt(t).single())
         .map(|d| d.date_naive());

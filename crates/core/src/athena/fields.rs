@@ -209,20 +209,23 @@ pub fn actor() -> String {
     let ic_user = nz("json_extract_scalar(additionaleventdata, '$.UserName')");
     let on_behalf = nz("useridentity.onbehalfof.userid");
     let principal = nz("useridentity.principalid");
+    // `a || b` is NULL when either is: `coalesce(a || '/' || b, a, ...)`
+    // is "a/b, else a, else ...".
     format!(
-        "coalesce(CASE useridentity.type \
-WHEN 'Root' THEN 'root' \
-WHEN 'IAMUser' THEN coalesce({user}, {last}, {fb}) \
-WHEN 'AssumedRole' THEN CASE WHEN {role} IS NOT NULL AND {last} IS NOT NULL THEN {role} || '/' || {last} WHEN {role} IS NOT NULL THEN {role} ELSE {fb} END \
-WHEN 'Role' THEN coalesce({issuer}, {fb}) \
-WHEN 'FederatedUser' THEN coalesce({fed}, {fb}) \
-WHEN 'AWSService' THEN coalesce({invoked}, {fb}) \
-WHEN 'AWSAccount' THEN CASE WHEN {acct} IS NOT NULL AND {invoked} IS NOT NULL THEN {acct} || ' via ' || {invoked} WHEN {acct} IS NOT NULL THEN {acct} ELSE {fb} END \
-WHEN 'IdentityCenterUser' THEN coalesce({ic_user}, {on_behalf}, {fb}) \
-WHEN 'SAMLUser' THEN coalesce({user}, {fb}) \
-WHEN 'WebIdentityUser' THEN coalesce({user}, {fb}) \
-WHEN 'Directory' THEN coalesce({user}, {fb}) \
-ELSE coalesce({user}, {principal}, {invoked}) END, '')",
+        "coalesce(CASE useridentity.type
+        WHEN 'Root' THEN 'root'
+        WHEN 'IAMUser' THEN coalesce({user}, {last}, {fb})
+        WHEN 'AssumedRole' THEN coalesce({role} || '/' || {last}, {role}, {fb})
+        WHEN 'Role' THEN coalesce({issuer}, {fb})
+        WHEN 'FederatedUser' THEN coalesce({fed}, {fb})
+        WHEN 'AWSService' THEN coalesce({invoked}, {fb})
+        WHEN 'AWSAccount' THEN coalesce({acct} || ' via ' || {invoked}, {acct}, {fb})
+        WHEN 'IdentityCenterUser' THEN coalesce({ic_user}, {on_behalf}, {fb})
+        WHEN 'SAMLUser' THEN coalesce({user}, {fb})
+        WHEN 'WebIdentityUser' THEN coalesce({user}, {fb})
+        WHEN 'Directory' THEN coalesce({user}, {fb})
+        ELSE coalesce({user}, {principal}, {invoked})
+    END, '')",
         issuer = nz("useridentity.sessioncontext.sessionissuer.username"),
     )
 }

@@ -379,16 +379,10 @@ fn time_node(t: TimeTest) -> Node {
         TimeTest::Range { start, end } => {
             let mut parts = vec![];
             if let Some(s) = start {
-                parts.push(Node::Pred(format!(
-                    "{TIME_TEXT} >= {}",
-                    lit(&iso_bound(s))
-                )));
+                parts.push(Node::Pred(format!("{TIME_TEXT} >= {}", lit(&iso_bound(s)))));
             }
             if let Some(e) = end {
-                parts.push(Node::Pred(format!(
-                    "{TIME_TEXT} < {}",
-                    lit(&iso_bound(e))
-                )));
+                parts.push(Node::Pred(format!("{TIME_TEXT} < {}", lit(&iso_bound(e)))));
             }
             if parts.is_empty() {
                 Node::Pred(HAS_TIME.into())
@@ -630,7 +624,10 @@ mod tests {
         let s = sql("name:ConsoleLogin -error:*").expect("translates");
         assert!(s.contains("-- Trailview query: name:ConsoleLogin -error:*"));
         assert!(s.contains("lower(coalesce(eventname, '')) = 'consolelogin'"));
-        assert!(s.contains("NOT coalesce(coalesce(errorcode, '') <> '', false)"), "{s}");
+        assert!(
+            s.contains("NOT coalesce(coalesce(errorcode, '') <> '', false)"),
+            "{s}"
+        );
         let s = sql("name:Delete*_x").expect("translates");
         assert!(s.contains("LIKE 'delete%\\_x' ESCAPE '\\'"), "{s}");
         let s = sql("ip:/^10\\./").expect("translates");
@@ -640,12 +637,18 @@ mod tests {
     #[test]
     fn time_prunes_partitions_one_day_past_the_end() {
         let s = sql("time:2024-03-01").expect("translates");
-        assert!(s.contains("replace(coalesce(eventtime, ''), ' ', 'T') >= '2024-03-01T00:00:00'"), "{s}");
+        assert!(
+            s.contains("replace(coalesce(eventtime, ''), ' ', 'T') >= '2024-03-01T00:00:00'"),
+            "{s}"
+        );
         assert!(s.contains("replace(coalesce(eventtime, ''), ' ', 'T') < '2024-03-02T00:00:00'"));
         assert!(s.contains("\"timestamp\" >= '2024/03/01'"));
         assert!(s.contains("\"timestamp\" <= '2024/03/02'"));
         let s = sql("time:>2024-03-01").expect("translates");
-        assert!(s.contains("replace(coalesce(eventtime, ''), ' ', 'T') >= '2024-03-01T00:00:01'"), "{s}");
+        assert!(
+            s.contains("replace(coalesce(eventtime, ''), ' ', 'T') >= '2024-03-01T00:00:01'"),
+            "{s}"
+        );
     }
 
     #[test]
