@@ -83,6 +83,10 @@ pub enum Action {
     SetColumns(Vec<ColumnSpec>),
     SetGrouping(LaneGrouping),
     Copy(String),
+    /// Copy the current view as Athena SQL (docs/athena.md).
+    CopyAthenaSql,
+    /// Open the Athena window (table DDL, SQL).
+    ShowAthena,
     /// Tags, stars and notes (see [`trailview_session::marks`]).
     ToggleTag {
         tag: String,

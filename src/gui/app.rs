@@ -63,6 +63,7 @@ pub struct TrailviewApp {
     pub requests: UiRequests,
     pub export: export_dialog::ExportDialog,
     pub columns: column_chooser::ColumnChooser,
+    pub athena: crate::gui::windows::athena::AthenaWindow,
     pub histogram: histogram::HistogramView,
     pub timeline: timeline::TimelineView,
     /// The time window the histogram and the timeline show (not a filter).
@@ -97,6 +98,7 @@ impl TrailviewApp {
             requests: UiRequests::default(),
             export: export_dialog::ExportDialog::default(),
             columns: column_chooser::ColumnChooser::default(),
+            athena: Default::default(),
             histogram: histogram::HistogramView::default(),
             timeline: timeline::TimelineView::default(),
             window: time_window::TimeWindow::default(),
@@ -282,6 +284,7 @@ impl TrailviewApp {
             Modal::Integrity => self.integrity_view.show(&ctx, session, &mut open, actions),
             Modal::Export => self.export.show(&ctx, session, &mut open, actions),
             Modal::Tags => self.tags.show(&ctx, session, &mut open, actions),
+            Modal::Athena => self.athena.show(&ctx, session, &mut open, actions),
             Modal::Columns => {
                 let mut specs = session.view().columns.clone();
                 if self.columns.show(&ctx, &mut specs, &mut open) {

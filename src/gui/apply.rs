@@ -168,6 +168,14 @@ impl TrailviewApp {
                 });
             }
             Action::Copy(text) => ctx.copy_text(text),
+            Action::CopyAthenaSql => match self.athena.sql(&self.session) {
+                Ok(sql) => {
+                    ctx.copy_text(sql);
+                    self.session.info("Copied the view as Athena SQL");
+                }
+                Err(e) => self.session.error(format!("No Athena SQL: {e}")),
+            },
+            Action::ShowAthena => self.modal = Some(Modal::Athena),
             Action::ToggleTag { tag, target } => {
                 marks::toggle_tag(&mut self.session, &tag, &target)
             }

@@ -10,4 +10,5 @@ pub enum Modal {
     Export,
     Columns,
     Tags,
+    Athena,
 }

@@ -2,8 +2,10 @@
 //! its accessibility labels (egui_kittest), snapshots, the `trailview`
 //! binary's command line, and the packaging files.
 
+mod athena_sql;
 mod cli_stats_list;
 mod gui_app;
+mod gui_athena;
 mod gui_case;
 mod gui_detail;
 mod gui_export_path;

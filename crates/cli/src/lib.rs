@@ -1,5 +1,5 @@
-//! The headless command line: `trailview stats`, `list`, `export` and
-//! `verify`.
+//! The headless command line: `trailview stats`, `list`, `export`,
+//! `verify` and `athena`.
 //! Each subcommand lives in its own file with its arguments and its run
 //! function; shared input handling and error reporting are in [`common`].
 //! Every subcommand works through a headless `trailview_session::Session`
@@ -8,6 +8,7 @@
 //! (`trailview [PATH]...` with no subcommand opens the desktop app; that
 //! dispatch is in `main.rs`, so this module never touches the GUI.)
 
+pub mod athena;
 pub mod common;
 pub mod export;
 pub mod filter;
@@ -46,6 +47,9 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Validate CloudTrail digest chains, signatures and log files offline.
     Verify(verify::VerifyArgs),
+    /// Amazon Athena: the table for the trail in S3 (`ddl`) and the SQL
+    /// for a query (`sql`), for the whole trail (docs/athena.md).
+    Athena(athena::AthenaArgs),
 }
 
 /// Runs a subcommand. Exit status 0 on success, 2 on bad arguments.
@@ -55,6 +59,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::List(args) => list::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Verify(args) => return verify::run(&args),
+        Command::Athena(args) => athena::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

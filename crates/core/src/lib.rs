@@ -7,7 +7,8 @@
 //! event's actor through [`identity`] (ingest and identity are one layer:
 //! identity reads the fields `ingest::record` parsed); [`query`] selects and orders rows;
 //! [`integrity`] checks CloudTrail digests; [`case`] keeps the analyst's
-//! tags and notes; [`export`] writes evidence. A module only imports from
+//! tags and notes; [`export`] writes evidence; [`athena`] writes the same
+//! investigation as Athena DDL and SQL. A module only imports from
 //! modules listed before it (tests aside). The session layer
 //! (`trailview-session`) drives all of it for the app and the command line.
 
@@ -29,3 +30,5 @@ pub mod integrity;
 pub mod case;
 
 pub mod export;
+
+pub mod athena;

@@ -17,10 +17,12 @@
 //! - [`marks`], [`selection`], [`case_file`]: the analyst's marks, the
 //!   selection they apply to, case files and the autosave;
 //! - [`evidence`]: export with its manifest;
+//! - [`athena`]: the Athena table and SQL for the loaded trail and a view;
 //! - [`fmt`]: numbers, sizes and durations as the status line says them.
 //!
 //! Nothing here depends on a GUI toolkit.
 
+pub mod athena;
 pub mod case_file;
 pub mod cells;
 pub mod evidence;

@@ -21,7 +21,7 @@ pub fn show(
         let label = ui.label(egui::RichText::new("Filter").strong());
         let count = count_text(session);
         let count_w = 310.0;
-        let edit_w = (ui.available_width() - count_w - 150.0).max(200.0);
+        let edit_w = (ui.available_width() - count_w - 360.0).max(200.0);
         let edit = egui::TextEdit::singleline(text)
             .id_salt("query")
             .hint_text("eventName:ConsoleLogin -errorCode:*   (Ctrl+F)")
@@ -47,6 +47,20 @@ pub fn show(
             ui.label(egui::RichText::new("Query syntax").strong());
             ui.add(egui::Label::new(egui::RichText::new(SYNTAX_HELP).monospace()).extend());
         });
+        if ui
+            .button("Copy as Athena SQL")
+            .on_hover_text("The same filter, time range, sort and columns as Amazon Athena SQL")
+            .clicked()
+        {
+            actions.push(Action::CopyAthenaSql);
+        }
+        if ui
+            .small_button("Athena…")
+            .on_hover_text("The Athena table (DDL) for the trail in S3")
+            .clicked()
+        {
+            actions.push(Action::ShowAthena);
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(egui::RichText::new(count).strong());
             if session.rows_pending() {

@@ -1,6 +1,7 @@
 //! Windows over the main view; the app's [`crate::gui::modal::Modal`]
 //! says which one is open.
 
+pub mod athena;
 pub mod column_chooser;
 pub mod export_dialog;
 pub mod integrity;

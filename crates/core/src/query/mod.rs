@@ -16,7 +16,7 @@
 //! ```
 
 pub mod annotations;
-mod ast;
+pub(crate) mod ast;
 mod clause;
 pub mod errors;
 mod eval;
@@ -67,6 +67,12 @@ impl Query {
     /// The text the query was parsed from.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The parsed tree (`None` for an empty query): for translators
+    /// such as [`crate::athena`].
+    pub(crate) fn expr(&self) -> Option<&Expr> {
+        self.expr.as_ref()
     }
 
     /// True when the query selects every event (empty text or `*`).
