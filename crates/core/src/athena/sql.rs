@@ -455,7 +455,7 @@ fn render(n: &Node, depth: usize, out: &mut String) {
                     out.push_str(op);
                     out.push(' ');
                 } else {
-                    out.push_str(" ");
+                    out.push(' ');
                 }
                 render(x, depth + 1, out);
             }
