@@ -24,6 +24,8 @@ pub mod ingest;
 
 pub mod query;
 
+pub mod sigma;
+
 pub mod integrity;
 
 pub mod case;
