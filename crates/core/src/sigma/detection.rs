@@ -183,7 +183,7 @@ fn value_matches(m: &ValueMatcher, vals: &[FieldValue], ev: &dyn EventFields) ->
         })
     };
     match m {
-        ValueMatcher::Null => vals.is_empty() || vals.iter().any(|v| *v == FieldValue::Null),
+        ValueMatcher::Null => vals.is_empty() || vals.contains(&FieldValue::Null),
         ValueMatcher::Exists(want) => texts().next().is_some() == *want,
         ValueMatcher::Str { pats, cased } => {
             texts().any(|t| pats.iter().any(|p| p.is_match(t, *cased)))
@@ -547,8 +547,7 @@ fn compile_value(
 
 fn first_line(s: &str) -> String {
     s.lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.trim().is_empty())
         .unwrap_or(s)
         .trim()
         .to_owned()

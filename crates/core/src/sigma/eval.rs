@@ -84,10 +84,12 @@ struct Compiled<'r> {
 fn table_for(fc: &FieldCond, store: &Store) -> Option<ColTable> {
     let col = column_of(&fc.field)?;
     let dict = store.dict(col);
-    let absent = fc.matches_value(None)?;
-    let empty = fc.matches_value(Some(""))?;
-    let mut by_id = Vec::with_capacity(dict.len() + 1);
-    by_id.push(if absent == empty { absent as u8 } else { U });
+    // Id 0 is an absent value, an empty string or a key spelled in
+    // another case (`eventname`), which the JSON path lookup still finds:
+    // always decided on the JSON.
+    fc.matches_value(None)?;
+    let mut by_id = Vec::with_capacity(dict.len());
+    by_id.push(U);
     for id in 1..dict.len() as u32 {
         let v = dict.get(id);
         by_id.push(match fc.matches_value(Some(v)) {

@@ -14,6 +14,9 @@ pub mod detection;
 pub mod eval;
 pub mod rule;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};

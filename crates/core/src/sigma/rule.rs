@@ -295,6 +295,12 @@ fn parse_detection(det: &Yaml, outer_timeframe: Option<&Yaml>) -> Result<Body, R
             );
         }
     }
+    if aggregation.is_none() && !timeframe.trim().is_empty() {
+        return Err(RuleError(format!(
+            "`timeframe: {}` without an aggregation: the condition is evaluated on single events, so a rule meant to correlate several events (e.g. `selection1 and selection2`) would never match; write it as a Sigma correlation (temporal) instead",
+            timeframe.trim()
+        )));
+    }
     let condition = if conds.len() == 1 {
         conds.remove(0)
     } else {
