@@ -9,6 +9,7 @@
 //! dispatch is in `main.rs`, so this module never touches the GUI.)
 
 pub mod common;
+pub mod detect;
 pub mod export;
 pub mod filter;
 pub mod list;
@@ -46,6 +47,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Validate CloudTrail digest chains, signatures and log files offline.
     Verify(verify::VerifyArgs),
+    /// Run Sigma detection rules over CloudTrail files and folders.
+    Detect(detect::DetectArgs),
 }
 
 /// Runs a subcommand. Exit status 0 on success, 2 on bad arguments.
@@ -54,6 +57,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Stats(args) => stats::run(&args),
         Command::List(args) => list::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Detect(args) => detect::run(&args),
         Command::Verify(args) => return verify::run(&args),
     };
     match result {

@@ -13,6 +13,7 @@ pub mod defaults;
 pub mod detection;
 pub mod eval;
 pub mod rule;
+pub mod summary;
 
 #[cfg(test)]
 mod tests;
