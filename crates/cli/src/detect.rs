@@ -155,11 +155,7 @@ fn text_report(v: &Value) -> String {
     );
     if let Some(rules) = v["rules"].as_array() {
         if !rules.is_empty() {
-            let _ = writeln!(
-                s,
-                "\n{:<13} {:>7} {:>6}  {}",
-                "LEVEL", "HITS", "ACTORS", "RULE"
-            );
+            let _ = writeln!(s, "\n{:<13} {:>7} {:>6}  RULE", "LEVEL", "HITS", "ACTORS");
         }
         for r in rules {
             let _ = writeln!(
