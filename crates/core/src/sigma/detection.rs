@@ -38,12 +38,15 @@ pub enum Pattern {
     EndsWith(String),
     /// A wildcard pattern or a `re` value.
     Regex(Regex),
+    /// A `re` value without anchors: a match in a value is also a match
+    /// in the event's compact JSON text (see [`FieldCond::refuted_by_raw`]).
+    Unanchored(Regex),
 }
 
 impl Pattern {
     fn is_match(&self, text: &str, cased: bool) -> bool {
         match self {
-            Pattern::Regex(r) => r.is_match(text),
+            Pattern::Regex(r) | Pattern::Unanchored(r) => r.is_match(text),
             _ => {
                 let lowered;
                 let t = if cased {
@@ -57,7 +60,7 @@ impl Pattern {
                     Pattern::Contains(p) => t.contains(p.as_str()),
                     Pattern::StartsWith(p) => t.starts_with(p.as_str()),
                     Pattern::EndsWith(p) => t.ends_with(p.as_str()),
-                    Pattern::Regex(_) => false,
+                    Pattern::Regex(_) | Pattern::Unanchored(_) => false,
                 }
             }
         }
@@ -129,7 +132,41 @@ pub trait EventFields {
     fn full_text(&self) -> &str;
 }
 
+impl Pattern {
+    /// False when the pattern surely matches no value of an event whose
+    /// compact JSON text is `raw` (`lower`: the same, ASCII lower-cased).
+    fn may_match_raw(&self, raw: &str, lower: &str) -> bool {
+        match self {
+            Pattern::Exact(p)
+            | Pattern::Contains(p)
+            | Pattern::StartsWith(p)
+            | Pattern::EndsWith(p) => {
+                p.is_empty() || lower.contains(p.to_ascii_lowercase().as_str())
+            }
+            Pattern::Unanchored(r) => r.is_match(raw),
+            Pattern::Regex(_) => true,
+        }
+    }
+}
+
 impl FieldCond {
+    /// True when no value of the event can satisfy this condition, judged
+    /// from the event's text alone. Only sound for a *compact* event text
+    /// (ASCII, no backslash, no whitespace outside strings: see
+    /// `eval::compact_ascii`), where every value's text, and every
+    /// object's compact JSON text, is a substring of the event's text.
+    pub fn refuted_by_raw(&self, raw: &str, lower: &str) -> bool {
+        let refuted = |m: &ValueMatcher| match m {
+            ValueMatcher::Str { pats, .. } => pats.iter().all(|p| !p.may_match_raw(raw, lower)),
+            _ => false,
+        };
+        if self.all {
+            self.values.iter().any(refuted)
+        } else {
+            self.values.iter().all(refuted)
+        }
+    }
+
     /// True when the event satisfies this field condition.
     pub fn matches(&self, ev: &dyn EventFields) -> bool {
         let vals = ev.values(&self.field);
@@ -508,7 +545,14 @@ fn compile_value(
                 )))
             })?;
         return Ok(ValueMatcher::Str {
-            pats: vec![Pattern::Regex(r)],
+            pats: vec![if ["^", "$", "\\A", "\\z", "\\B"]
+                .iter()
+                .any(|a| text.contains(a))
+            {
+                Pattern::Regex(r)
+            } else {
+                Pattern::Unanchored(r)
+            }],
             cased: true,
         });
     }

@@ -550,6 +550,19 @@ fn confirm(
             .map(|(row, bytes)| {
                 let lo = pairs.partition_point(|h| h.row < *row);
                 let hi = pairs.partition_point(|h| h.row <= *row);
+                let mut pairs_here: Vec<&Hit> = pairs[lo..hi].iter().collect();
+                // Rules the event's text alone refutes need no JSON parse.
+                if let Some(text) = compact_ascii(bytes) {
+                    let lower = text.to_ascii_lowercase();
+                    pairs_here.retain(|h| {
+                        by_rule
+                            .get(&h.rule)
+                            .is_some_and(|c| !refuted_by_raw(c.searches, c.condition, text, &lower))
+                    });
+                }
+                if pairs_here.is_empty() {
+                    return Vec::new();
+                }
                 let Some(root) = crate::json_bounded::parse_bounded(bytes) else {
                     return Vec::new();
                 };
@@ -557,8 +570,8 @@ fn confirm(
                     root,
                     text: std::str::from_utf8(bytes).unwrap_or(""),
                 };
-                pairs[lo..hi]
-                    .iter()
+                pairs_here
+                    .into_iter()
                     .filter(|h| {
                         by_rule
                             .get(&h.rule)
@@ -571,4 +584,43 @@ fn confirm(
         out.extend(found.into_iter().flatten());
     }
     (out, rows.len(), unreadable)
+}
+
+/// The event's text when it is compact ASCII JSON: no backslash (so no
+/// escapes: every string's text is verbatim) and no whitespace outside
+/// strings (so every object's compact JSON text is verbatim). Numbers are
+/// assumed written as serde_json writes them (CloudTrail's are).
+pub fn compact_ascii(bytes: &[u8]) -> Option<&str> {
+    if !bytes.is_ascii() || memchr::memchr(b'\\', bytes).is_some() {
+        return None;
+    }
+    let mut in_str = false;
+    for &b in bytes {
+        match b {
+            b'"' => in_str = !in_str,
+            b' ' | b'\n' | b'\r' | b'\t' if !in_str => return None,
+            _ => {}
+        }
+    }
+    std::str::from_utf8(bytes).ok()
+}
+
+/// True when the event's compact text shows the rule cannot match.
+fn refuted_by_raw(searches: &[Search], cond: &Cond, raw: &str, lower: &str) -> bool {
+    let mut id = |i: usize| -> Option<bool> {
+        match &searches[i] {
+            Search::Maps(maps) => {
+                if maps
+                    .iter()
+                    .all(|m| m.iter().any(|fc| fc.refuted_by_raw(raw, lower)))
+                {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+            Search::Keywords { .. } => None,
+        }
+    };
+    condition::eval3(cond, &mut id) == Some(false)
 }
