@@ -277,6 +277,12 @@ pub struct Detections {
     pub json_reads: usize,
     /// Events whose bytes could not be read back (counted, not matched).
     pub unreadable: usize,
+    /// Events parsed as JSON (the rest of `json_reads` were refuted by
+    /// their text alone).
+    pub json_parsed: usize,
+    /// Time spent on the column pass and on the JSON pass, last run (ms).
+    pub column_ms: f64,
+    pub json_ms: f64,
 }
 
 impl Detections {
@@ -295,6 +301,7 @@ impl Detections {
             *self = Detections::default();
         }
         let from = self.evaluated;
+        let t0 = std::time::Instant::now();
         let compiled = compile(set, store);
         let cols: [&[u32]; crate::store::N_STR] =
             std::array::from_fn(|i| store.str_ids(STR_COLS[i]));
@@ -330,7 +337,12 @@ impl Detections {
             maybe.extend(m);
         }
         let by_rule: HashMap<u32, &Compiled> = compiled.iter().map(|c| (c.rule, c)).collect();
-        let (confirmed, reads, unreadable) = confirm(store, &maybe, &by_rule);
+        self.column_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let t1 = std::time::Instant::now();
+        let parsed = std::sync::atomic::AtomicUsize::new(0);
+        let (confirmed, reads, unreadable) = confirm(store, &maybe, &by_rule, &parsed);
+        self.json_parsed += parsed.into_inner();
+        self.json_ms = t1.elapsed().as_secs_f64() * 1e3;
         self.json_reads += reads;
         self.unreadable += unreadable;
         new_hits.extend(confirmed);
@@ -508,6 +520,7 @@ fn confirm(
     store: &Store,
     maybe: &[Hit],
     by_rule: &HashMap<u32, &Compiled>,
+    parsed: &std::sync::atomic::AtomicUsize,
 ) -> (Vec<Hit>, usize, usize) {
     if maybe.is_empty() {
         return (Vec::new(), 0, 0);
@@ -563,6 +576,7 @@ fn confirm(
                 if pairs_here.is_empty() {
                     return Vec::new();
                 }
+                parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(root) = crate::json_bounded::parse_bounded(bytes) else {
                     return Vec::new();
                 };
