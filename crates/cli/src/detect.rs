@@ -185,3 +185,90 @@ fn text_report(v: &Value) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn arguments_parse() {
+        let cli = crate::Cli::try_parse_from([
+            "trailview",
+            "detect",
+            "--rules",
+            "a",
+            "--rules",
+            "b",
+            "--no-default-rules",
+            "--min-level",
+            "high",
+            "--json",
+            "trail",
+        ])
+        .expect("parses");
+        match cli.command {
+            Some(crate::Command::Detect(d)) => {
+                assert_eq!(d.rules.rules, vec![PathBuf::from("a"), PathBuf::from("b")]);
+                assert!(d.rules.no_default_rules && d.json);
+                assert_eq!(d.rules.min_level.as_deref(), Some("high"));
+                assert_eq!(d.input.paths, vec![PathBuf::from("trail")]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rule_sets_and_usage_errors() {
+        let set = RuleArgs::default().rule_set().expect("defaults");
+        assert!(set.rules.len() >= 15 && set.problems.is_empty());
+        let none = RuleArgs {
+            no_default_rules: true,
+            ..Default::default()
+        };
+        assert!(none.rule_set().expect("empty").rules.is_empty());
+        let bad_level = RuleArgs {
+            min_level: Some("severe".into()),
+            ..Default::default()
+        };
+        assert_eq!(bad_level.rule_set().map_err(|e| e.code).err(), Some(2));
+        let missing = RuleArgs {
+            rules: vec![PathBuf::from("/no/such/rules")],
+            ..Default::default()
+        };
+        assert_eq!(missing.rule_set().map_err(|e| e.code).err(), Some(2));
+        let high = RuleArgs {
+            min_level: Some("high".into()),
+            ..Default::default()
+        };
+        let set = high.rule_set().expect("high");
+        assert!(
+            set.rules
+                .iter()
+                .filter(|r| r.enabled)
+                .all(|r| r.rule.level >= Level::High)
+        );
+        assert!(set.rules.iter().any(|r| !r.enabled));
+    }
+
+    #[test]
+    fn a_bad_rule_file_is_a_problem_not_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("bad.yml"), "title: [").expect("write");
+        std::fs::write(
+            dir.path().join("good.yml"),
+            "title: g\nlogsource:\n    product: aws\n    service: cloudtrail\ndetection:\n    s:\n        eventName: X\n    condition: s\n",
+        )
+        .expect("write");
+        let args = RuleArgs {
+            rules: vec![dir.path().to_owned()],
+            no_default_rules: true,
+            ..Default::default()
+        };
+        let set = args.rule_set().expect("loads");
+        assert_eq!(set.rules.len(), 1);
+        assert_eq!(set.problems.len(), 1);
+        assert!(set.problems[0].path.ends_with("bad.yml"));
+        assert!(set.problems[0].reason.contains("not valid YAML"));
+    }
+}
