@@ -21,6 +21,8 @@ pub enum Action {
     CancelLoad,
     /// The query text changed: recompile and refilter.
     QueryChanged,
+    /// Stop the running query; back to the rows shown.
+    CancelQuery,
     /// Adds (or removes, if present) `field:value` or its exclusion.
     Pivot {
         field: String,
@@ -29,6 +31,18 @@ pub enum Action {
     },
     /// Filter to every event mentioning an Athena queryExecutionId.
     OpenQueryPivot(String),
+    /// Filter to every event holding this value in any field.
+    FilterEverywhere(String),
+    /// Every event within ±`minutes` of this one (the query is cleared).
+    AroundEvent {
+        idx: EventIdx,
+        minutes: i64,
+    },
+    /// This event's actor, sorted from its first (or last) event.
+    ActorEdges {
+        idx: EventIdx,
+        last: bool,
+    },
     SetTimeRange(Option<(i64, i64)>),
     /// Sort by a column; again to reverse.
     SortBy(ColumnSpec),
@@ -50,6 +64,12 @@ pub enum Action {
     ExportTo {
         format: ExportFormat,
         scope: ExportScope,
+    },
+    /// Export to a typed path (no file dialog).
+    ExportToPath {
+        format: ExportFormat,
+        scope: ExportScope,
+        path: PathBuf,
     },
     ShowReport,
     /// Open the Integrity window.

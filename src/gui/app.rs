@@ -15,7 +15,8 @@ use crate::gui::frame_stats::FrameStats;
 use crate::gui::keys;
 use crate::gui::modal::Modal;
 use crate::gui::panels::{
-    detail, facets, histogram, menu_bar, query_bar, start_screen, status_bar, table, timeline,
+    detail, facets, histogram, menu_bar, query_bar, start_screen, status_bar, table, time_window,
+    timeline,
 };
 use crate::gui::picker::{PickKind, Picker};
 use crate::gui::settings::{Settings, ThemeChoice};
@@ -64,6 +65,8 @@ pub struct TrailviewApp {
     pub columns: column_chooser::ColumnChooser,
     pub histogram: histogram::HistogramView,
     pub timeline: timeline::TimelineView,
+    /// The time window the histogram and the timeline show (not a filter).
+    pub window: time_window::TimeWindow,
     pub detail: detail::DetailView,
     pub integrity_view: integrity::IntegrityView,
     pub tags: tag_manager::TagManager,
@@ -95,7 +98,8 @@ impl TrailviewApp {
             export: export_dialog::ExportDialog::default(),
             columns: column_chooser::ColumnChooser::default(),
             histogram: histogram::HistogramView::default(),
-            timeline: timeline::TimelineView,
+            timeline: timeline::TimelineView::default(),
+            window: time_window::TimeWindow::default(),
             detail: detail::DetailView::default(),
             integrity_view: Default::default(),
             tags: tag_manager::TagManager::default(),
@@ -211,17 +215,18 @@ impl TrailviewApp {
         if self.settings.show_facets {
             egui::Panel::left("facets")
                 .resizable(true)
-                .default_size(230.0)
+                .default_size(190.0)
                 .min_size(170.0)
                 .show(ui, |ui| {
                     facets::show(ui, session, &session.applied_view().query, actions);
                 });
         }
-        if self.settings.show_detail {
+        // The detail pane takes room only when there is an event to show.
+        if self.settings.show_detail && session.selection().focus.is_some() {
             egui::Panel::right("detail")
                 .resizable(true)
-                .default_size(360.0)
-                .min_size(260.0)
+                .default_size(300.0)
+                .min_size(240.0)
                 .show(ui, |ui| {
                     self.detail
                         .show(ui, &store, session, &self.settings, actions);
@@ -233,7 +238,8 @@ impl TrailviewApp {
                 .default_size(120.0)
                 .min_size(70.0)
                 .show(ui, |ui| {
-                    self.histogram.show(ui, session, actions);
+                    self.histogram
+                        .show(ui, session, &self.settings, &mut self.window, actions);
                 });
         }
         if self.settings.show_timeline {
@@ -242,8 +248,14 @@ impl TrailviewApp {
                 .default_size(190.0)
                 .min_size(80.0)
                 .show(ui, |ui| {
-                    self.timeline
-                        .show(ui, &store, session, &self.settings, actions);
+                    self.timeline.show(
+                        ui,
+                        &store,
+                        session,
+                        &mut self.settings,
+                        &mut self.window,
+                        actions,
+                    );
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {

@@ -49,6 +49,47 @@ impl TrailviewApp {
                 self.set_query(text);
             }
             Action::OpenQueryPivot(id) => self.set_query(format!("\"{id}\"")),
+            Action::CancelQuery => {
+                if self.session.cancel_view() {
+                    self.query_text = self.session.view().query.clone();
+                }
+            }
+            Action::FilterEverywhere(value) => self.set_query(query::phrase(&value)),
+            Action::AroundEvent { idx, minutes } => {
+                let t = self.session.read().time(idx);
+                let half = minutes * 60_000;
+                self.set_query(String::new());
+                self.session
+                    .update_view(|v| v.time_range = Some((t - half, t + half + 1)));
+                // The rows arrive later; the table scrolls to the focus then.
+                let sel = self.session.selection_mut();
+                sel.marked.clear();
+                sel.marked.insert(idx);
+                sel.focus = Some(idx);
+                sel.focus_pos = None;
+            }
+            Action::ActorEdges { idx, last } => {
+                let actor = self
+                    .session
+                    .read()
+                    .value(trailview_core::model::Column::Actor, idx)
+                    .into_owned();
+                self.set_query(query::field_clause("actor", &actor));
+                self.session.update_view(|v| {
+                    v.time_range = None;
+                    v.sort = SortKey {
+                        column: trailview_core::model::ColumnSpec::Column(
+                            trailview_core::model::Column::Time,
+                        ),
+                        direction: if last {
+                            trailview_core::model::Direction::Descending
+                        } else {
+                            trailview_core::model::Direction::Ascending
+                        },
+                    };
+                });
+                self.requests.scroll = crate::gui::panels::table::Scroll::ToTop;
+            }
             Action::SetTimeRange(r) => self.session.update_view(|v| v.time_range = r),
             Action::SortBy(column) => self.session.update_view(|v| {
                 v.sort = if v.sort.column == column {
@@ -98,6 +139,18 @@ impl TrailviewApp {
                     PickPurpose::Export { format, scope },
                     ctx,
                 );
+            }
+            Action::ExportToPath {
+                format,
+                scope,
+                path,
+            } => {
+                if path.is_dir() {
+                    self.export.last_result =
+                        Some(Err(format!("{} is a folder: name a file", path.display())));
+                } else {
+                    self.picked(PickPurpose::Export { format, scope }, vec![path]);
+                }
             }
             Action::ShowReport => self.modal = Some(Modal::LoadReport),
             Action::ShowIntegrity => self.modal = Some(Modal::Integrity),
@@ -163,6 +216,23 @@ impl TrailviewApp {
     /// The answer of a file dialog.
     pub(crate) fn picked(&mut self, purpose: PickPurpose, paths: Vec<PathBuf>) {
         let Some(first) = paths.first().cloned() else {
+            // Cancelled, or no dialog could open: say so, never nothing.
+            let text = match purpose {
+                PickPurpose::Export { .. } => {
+                    let t = "No file chosen (the dialog was cancelled or none is available \
+                             here): nothing exported. Type a path in the Export window instead.";
+                    self.export.last_result = Some(Err(t.to_owned()));
+                    t
+                }
+                PickPurpose::Open => {
+                    "No folder or file chosen (the dialog was cancelled or none is available \
+                     here): pass paths on the command line or drop them on the window."
+                }
+                PickPurpose::PublicKeys => "No public-key file chosen.",
+                PickPurpose::OpenCase => "No case file chosen.",
+                PickPurpose::SaveCase => "Case not saved: no file chosen.",
+            };
+            self.session.info(text.to_owned());
             return;
         };
         match purpose {

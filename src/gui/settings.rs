@@ -9,6 +9,22 @@ use trailview_core::model::{Column, ColumnSpec};
 use trailview_session::summary::LaneGrouping;
 
 const KEY: &str = "trailview.settings";
+
+/// The table's columns for a new user: what an analyst reads first (time,
+/// who, what, from where, did it fail, where) fits a 1280-point window
+/// beside the facets and the detail pane without scrolling sideways; the
+/// rest follows.
+pub const DEFAULT_COLUMNS: [Column; 9] = [
+    Column::Time,
+    Column::Actor,
+    Column::EventName,
+    Column::SourceIp,
+    Column::ErrorCode,
+    Column::Region,
+    Column::Credential,
+    Column::EventSource,
+    Column::Account,
+];
 const MAX_RECENT: usize = 12;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -32,13 +48,15 @@ pub struct Settings {
     pub show_histogram: bool,
     pub show_timeline: bool,
     pub facet_top: usize,
+    /// Width of the timeline's lane name column, in points.
+    pub timeline_name_w: f32,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             recent: Vec::new(),
-            columns: Column::DEFAULT_TABLE
+            columns: DEFAULT_COLUMNS
                 .iter()
                 .map(|c| c.name().to_owned())
                 .collect(),
@@ -50,6 +68,7 @@ impl Default for Settings {
             show_histogram: true,
             show_timeline: true,
             facet_top: 10,
+            timeline_name_w: 190.0,
         }
     }
 }

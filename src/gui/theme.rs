@@ -97,6 +97,15 @@ impl Palette {
         self.outcome(Outcome::Error)
     }
 
+    /// Pins and session bars.
+    pub fn accent(self) -> Color32 {
+        if self.dark {
+            Color32::from_rgb(110, 160, 255)
+        } else {
+            Color32::from_rgb(40, 90, 210)
+        }
+    }
+
     pub fn selection_fill(self) -> Color32 {
         if self.dark {
             Color32::from_rgba_unmultiplied(100, 150, 255, 40)

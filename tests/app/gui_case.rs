@@ -385,12 +385,12 @@ fn autosave_is_offered_as_resume_last_session_on_the_next_start() {
     let deadline = Instant::now() + Duration::from_secs(30);
     while h
         .state()
-            .session
-            .autosave()
-            .resume
-            .as_ref()
-            .map(|r| r.query.as_str())
-            != Some("has:note")
+        .session
+        .autosave()
+        .resume
+        .as_ref()
+        .map(|r| r.query.as_str())
+        != Some("has:note")
     {
         assert!(Instant::now() < deadline, "no autosave");
         h.step();
@@ -541,7 +541,15 @@ fn tag_manager_defines_renames_and_deletes_and_the_row_menu_stars() {
 /// Steps the app until its autosave holds `marked` marked events.
 fn wait_for_autosave(h: &mut Harness<'static, TrailviewApp>, marked: usize) {
     let deadline = Instant::now() + Duration::from_secs(30);
-    while h.state().session.autosave().resume.as_ref().map(|r| r.marked) != Some(marked) {
+    while h
+        .state()
+        .session
+        .autosave()
+        .resume
+        .as_ref()
+        .map(|r| r.marked)
+        != Some(marked)
+    {
         assert!(Instant::now() < deadline, "no autosave with {marked} marks");
         h.step();
         std::thread::sleep(Duration::from_millis(50));

@@ -5,9 +5,12 @@
 mod cli_stats_list;
 mod gui_app;
 mod gui_case;
+mod gui_export_path;
 mod gui_harness;
 mod gui_integrity;
+mod gui_pivots;
 mod gui_snapshots;
+mod gui_timeline;
 mod integrity_cli;
 mod packaging_files;
 mod parity;

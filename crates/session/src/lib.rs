@@ -27,6 +27,7 @@ pub mod evidence;
 pub mod fmt;
 pub mod integrity_check;
 pub mod load;
+pub mod log;
 pub mod marks;
 pub mod outcome;
 pub mod search_prep;

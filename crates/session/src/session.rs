@@ -148,6 +148,12 @@ pub struct Session {
     summary_options: SummaryOptions,
     pub(crate) rows: Arc<Vec<EventIdx>>,
     rows_took: Option<Duration>,
+    /// The view (and its key) of the request being computed, and of the
+    /// rows shown: a cancelled query goes back to the latter.
+    inflight: Option<(ViewSpec, ViewKey)>,
+    shown: Option<(ViewSpec, ViewKey)>,
+    /// When the request being computed was submitted.
+    submitted_at: Option<Instant>,
     summary: Option<Arc<Summary>>,
     /// What the newest view job was started for.
     computed: Option<ViewKey>,
@@ -165,6 +171,8 @@ pub struct Session {
     integrity_generation: u64,
     integrity_checks: IntegrityChecks,
     search_prep: SearchPrep,
+    /// Marks restored from the autosave by the running load's `open`.
+    restored_marks: Option<usize>,
     export_job: Option<Receiver<Result<Written, String>>>,
     pub(crate) autosave: Autosave,
     options: SessionOptions,
@@ -193,6 +201,9 @@ impl Session {
             summary_options: SummaryOptions::default(),
             rows: Arc::new(Vec::new()),
             rows_took: None,
+            inflight: None,
+            shown: None,
+            submitted_at: None,
             summary: None,
             computed: None,
             submitted_new_view: false,
@@ -206,6 +217,7 @@ impl Session {
             integrity_generation: 0,
             integrity_checks: IntegrityChecks::default(),
             search_prep: SearchPrep::default(),
+            restored_marks: None,
             export_job: None,
             autosave: Autosave::default(),
             options,
@@ -316,6 +328,37 @@ impl Session {
     /// True while newer rows are being computed.
     pub fn rows_pending(&self) -> bool {
         self.jobs.rows_pending()
+    }
+
+    /// How long the rows being computed have been waited for.
+    pub fn rows_pending_for(&self) -> Option<Duration> {
+        self.submitted_at
+            .filter(|_| self.jobs.rows_pending())
+            .map(|t| t.elapsed())
+    }
+
+    /// Stops the query being computed (its worker stops between chunks)
+    /// and goes back to the view whose rows are shown. False when nothing
+    /// was running or nothing was shown yet.
+    pub fn cancel_view(&mut self) -> bool {
+        if !self.jobs.rows_pending() {
+            return false;
+        }
+        let Some((view, key)) = self.shown.clone() else {
+            return false;
+        };
+        self.jobs.cancel();
+        self.inflight = None;
+        self.view = view.clone();
+        self.applied = view;
+        self.computed = Some(key);
+        self.info("Query cancelled: showing the previous results");
+        true
+    }
+
+    /// `(chunks done, chunks)` while the search preparation runs.
+    pub fn search_progress(&self) -> Option<(usize, usize)> {
+        self.search_prep.progress()
     }
 
     pub fn summary(&self) -> Option<&Arc<Summary>> {
@@ -493,6 +536,8 @@ impl Session {
         // Recording the view may change the case's revision: key again.
         let key = self.key(compiled.as_deref());
         let req = self.request(compiled);
+        self.inflight = Some((self.view.clone(), key.clone()));
+        self.submitted_at = Some(Instant::now());
         self.computed = Some(key);
         self.last_refresh = Instant::now();
         let wake = self.waker();
@@ -533,6 +578,9 @@ impl Session {
         for r in self.jobs.poll() {
             match r {
                 ViewResult::Rows { rows, elapsed, .. } => {
+                    if let Some(v) = self.inflight.take() {
+                        self.shown = Some(v);
+                    }
                     self.rows = rows;
                     self.rows_took = Some(elapsed);
                     self.selection.relocate(&self.rows);
@@ -624,6 +672,8 @@ impl Session {
         self.info(format!(
             "Restored {marked} marked events autosaved for these paths"
         ));
+        // Said again when the load finishes (its message replaces this one).
+        self.restored_marks = Some(marked);
     }
 
     /// Asks the running load to stop; what it loaded stays.
@@ -700,6 +750,15 @@ impl Session {
         };
         let secs = job.started.elapsed().as_secs_f64();
         self.report.last_load_secs = Some(secs);
+        crate::log::timing(
+            "load",
+            job.started.elapsed(),
+            format_args!(
+                "{} events from {} files",
+                self.store_len(),
+                self.report.report.files.total()
+            ),
+        );
         self.report.report.cancelled = job.is_cancelled();
         let n = self.store_len();
         let problems = self.report.report.problems.len();
@@ -715,6 +774,11 @@ impl Session {
                 if problems == 1 { "" } else { "s" }
             ));
         }
+        if let Some(marked) = self.restored_marks.take() {
+            text.push_str(&format!(
+                " — Restored {marked} marked events autosaved for these paths"
+            ));
+        }
         if job.is_cancelled() {
             text.push_str(" — cancelled");
         }
@@ -724,7 +788,8 @@ impl Session {
             self.check_integrity(None);
         }
         if self.options.prepare_search {
-            self.search_prep.start(self.store.clone());
+            self.search_prep
+                .start(self.store.clone(), self.jobs.running());
         }
     }
 
@@ -1029,5 +1094,30 @@ mod tests {
         assert!(s.query_error().is_some());
         assert_eq!(s.rows().len(), 2, "the last rows stay");
         assert_eq!(s.applied_view().query, "");
+    }
+
+    #[test]
+    fn a_cancelled_query_stops_and_the_shown_rows_and_view_come_back() {
+        let mut s = session();
+        s.update_view(|v| v.query = "name:A".into());
+        settle(&mut s);
+        assert_eq!(s.rows().as_slice(), &[1]);
+        // Until the next poll, whatever the worker did, its rows are
+        // pending: the cancel always comes first.
+        s.update_view(|v| v.query = "name:B".into());
+        s.refresh();
+        assert!(s.rows_pending());
+        assert!(s.rows_pending_for().is_some());
+        assert!(s.cancel_view());
+        assert_eq!(s.view().query, "name:A");
+        std::thread::sleep(Duration::from_millis(50));
+        s.poll();
+        assert!(!s.rows_pending(), "the shown view is not computed again");
+        assert_eq!(
+            s.rows().as_slice(),
+            &[1],
+            "nothing of the cancelled query arrives"
+        );
+        assert!(!s.cancel_view(), "nothing left to cancel");
     }
 }

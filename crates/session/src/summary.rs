@@ -66,42 +66,122 @@ impl Histogram {
     }
 }
 
-/// The events of one lane that fall in one time bucket.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Mark {
-    pub bucket: u32,
-    pub count: u32,
-    /// The worst outcome among them (error > write > read).
-    pub outcome: Outcome,
-    /// The first of them (earliest in the filtered order).
-    pub first: EventIdx,
+/// What one set of credentials (an access key) did within a lane: drawn as
+/// a bar from its first to its last event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionBar {
+    /// The access key (or "(no key)").
+    pub key: String,
+    pub first: i64,
+    pub last: i64,
+    pub events: u32,
+    pub errors: u32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Event counts of one lane in one time bin, by outcome (`all` includes
+/// the writes and the errors).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BinCounts {
+    pub all: u32,
+    pub write: u32,
+    pub error: u32,
+}
+
+/// One lane of the timeline: every filtered event of one actor (or role,
+/// or access key), kept sorted by time so that any zoom window is drawn by
+/// binary search, without another pass over the rows.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Lane {
     pub name: String,
+    /// Filtered events of this lane, with or without a time.
     pub total: u64,
-    pub marks: Vec<Mark>,
+    pub writes: u64,
+    pub errors: u64,
+    /// Distinct source IP addresses.
+    pub ips: u32,
+    /// The most frequent source IP address.
+    pub top_ip: String,
+    /// Times of the lane's timed events, ascending.
+    pub times: Vec<i64>,
+    /// The events at `times`, same order.
+    pub events: Vec<EventIdx>,
+    /// Times of the writes (not failed), ascending.
+    pub write_times: Vec<i64>,
+    /// Times of the failed calls, ascending.
+    pub error_times: Vec<i64>,
+    /// Access-key sessions, by first use.
+    pub sessions: Vec<SessionBar>,
 }
 
-/// Per-actor (or role, or key) lanes over the filtered time span.
+fn count_in(times: &[i64], from: i64, to: i64) -> usize {
+    times.partition_point(|&t| t < to) - times.partition_point(|&t| t < from)
+}
+
+impl Lane {
+    /// First event time, if any event has one.
+    pub fn first(&self) -> Option<i64> {
+        self.times.first().copied()
+    }
+
+    /// Last event time, if any event has one.
+    pub fn last(&self) -> Option<i64> {
+        self.times.last().copied()
+    }
+
+    /// Counts per bin of `bins` equal bins over `[from, to)`. Costs a
+    /// binary search per bin boundary, whatever the number of events.
+    pub fn density(&self, from: i64, to: i64, bins: usize) -> Vec<BinCounts> {
+        let span = i128::from((to - from).max(1));
+        let edge = |k: usize| from + (span * k as i128 / bins.max(1) as i128) as i64;
+        let cut = |v: &[i64]| -> Vec<usize> {
+            (0..=bins)
+                .map(|k| v.partition_point(|&t| t < edge(k)))
+                .collect()
+        };
+        let (a, w, e) = (
+            cut(&self.times),
+            cut(&self.write_times),
+            cut(&self.error_times),
+        );
+        (0..bins)
+            .map(|k| BinCounts {
+                all: (a[k + 1] - a[k]) as u32,
+                write: (w[k + 1] - w[k]) as u32,
+                error: (e[k + 1] - e[k]) as u32,
+            })
+            .collect()
+    }
+
+    /// Counts of the events in `[from, to)`.
+    pub fn counts(&self, from: i64, to: i64) -> BinCounts {
+        BinCounts {
+            all: count_in(&self.times, from, to) as u32,
+            write: count_in(&self.write_times, from, to) as u32,
+            error: count_in(&self.error_times, from, to) as u32,
+        }
+    }
+
+    /// The first event in `[from, to)`.
+    pub fn first_in(&self, from: i64, to: i64) -> Option<EventIdx> {
+        let i = self.times.partition_point(|&t| t < from);
+        (self.times.get(i).is_some_and(|&t| t < to))
+            .then(|| self.events.get(i).copied())
+            .flatten()
+    }
+}
+
+/// Per-actor (or role, or key) lanes over the filtered events.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timeline {
+    /// Time of the first and just after the last filtered event.
     pub start: i64,
     pub end: i64,
-    pub buckets: u32,
+    /// Lanes by volume (most events first, then by name).
     pub lanes: Vec<Lane>,
-    /// Number of distinct lane keys (lanes beyond the top are not built).
+    /// Number of distinct lane keys (lanes beyond [`MAX_LANES`] are not
+    /// built).
     pub distinct: usize,
     pub grouping: LaneGrouping,
-}
-
-impl Timeline {
-    /// The time at the start of `bucket`.
-    pub fn bucket_time(&self, bucket: u32) -> i64 {
-        let span = (self.end - self.start).max(1);
-        self.start + span * i64::from(bucket) / i64::from(self.buckets.max(1))
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -111,9 +191,11 @@ pub struct Summary {
     pub timeline: Timeline,
 }
 
-/// Most lanes a timeline builds.
-pub const MAX_LANES: usize = 200;
-const TIMELINE_BUCKETS: u32 = 1000;
+/// Most lanes a timeline builds (the busiest ones). Lanes hold their
+/// events, so the memory is bounded by the rows whatever this is.
+pub const MAX_LANES: usize = 5000;
+/// Most session bars a lane keeps (the busiest ones).
+const MAX_SESSIONS: usize = 2000;
 
 /// What a summary holds besides the rows: how lanes are grouped and how
 /// many values each facet lists.
@@ -223,14 +305,6 @@ fn histogram(store: &Store, rows: &[EventIdx], outcomes: &[Outcome]) -> Histogra
     h
 }
 
-fn rank(o: Outcome) -> u8 {
-    match o {
-        Outcome::Read => 0,
-        Outcome::Write => 1,
-        Outcome::Error => 2,
-    }
-}
-
 fn timeline(
     store: &Store,
     rows: &[EventIdx],
@@ -239,7 +313,6 @@ fn timeline(
 ) -> Timeline {
     let mut tl = Timeline {
         grouping,
-        buckets: TIMELINE_BUCKETS,
         ..Timeline::default()
     };
     let Some((lo, hi)) = time_span(store, rows) else {
@@ -265,49 +338,131 @@ fn timeline(
         .enumerate()
         .map(|(n, (id, _))| (*id, n))
         .collect();
-    let span = (tl.end - tl.start).max(1);
-    let mut cells: Vec<FxHashMap<u32, Mark>> = vec![FxHashMap::default(); order.len()];
+    let ip_col = StrCol::of(Column::SourceIp);
+    let key_col = StrCol::of(Column::AccessKey);
+    let mut lanes: Vec<LaneBuild> = (0..order.len()).map(|_| LaneBuild::default()).collect();
     for (&i, &o) in rows.iter().zip(outcomes) {
-        let t = store.time(i);
-        if t == NO_TIME {
-            continue;
-        }
         let Some(&lane) = lane_of.get(&ids[i as usize]) else {
             continue;
         };
-        let bucket =
-            (((t - tl.start) as i128 * i128::from(TIMELINE_BUCKETS)) / i128::from(span)) as u32;
-        let bucket = bucket.min(TIMELINE_BUCKETS - 1);
-        let m = cells[lane].entry(bucket).or_insert(Mark {
-            bucket,
-            count: 0,
-            outcome: o,
-            first: i,
-        });
-        m.count += 1;
-        if rank(o) > rank(m.outcome) {
-            m.outcome = o;
+        let b = &mut lanes[lane];
+        let t = store.time(i);
+        if let Some(c) = ip_col {
+            *b.ips.entry(store.str_ids(c)[i as usize]).or_default() += 1;
+        }
+        match o {
+            Outcome::Write => b.lane.writes += 1,
+            Outcome::Error => b.lane.errors += 1,
+            Outcome::Read => {}
+        }
+        if t == NO_TIME {
+            continue;
+        }
+        b.points.push((t, i));
+        match o {
+            Outcome::Write => b.lane.write_times.push(t),
+            Outcome::Error => b.lane.error_times.push(t),
+            Outcome::Read => {}
+        }
+        if let Some(c) = key_col {
+            let s = b
+                .sessions
+                .entry(store.str_ids(c)[i as usize])
+                .or_insert(SessionAcc {
+                    first: t,
+                    last: t,
+                    events: 0,
+                    errors: 0,
+                });
+            s.first = s.first.min(t);
+            s.last = s.last.max(t);
+            s.events += 1;
+            s.errors += u32::from(o == Outcome::Error);
         }
     }
     tl.lanes = order
         .iter()
-        .zip(cells)
-        .map(|((id, total), cell)| {
-            let mut marks: Vec<Mark> = cell.into_values().collect();
-            marks.sort_by_key(|m| m.bucket);
-            let name = dict.get(*id);
-            Lane {
-                name: if name.is_empty() {
-                    "(none)".into()
-                } else {
-                    name.to_owned()
-                },
-                total: *total,
-                marks,
-            }
-        })
+        .zip(lanes)
+        .map(|((id, total), b)| b.finish(store, dict.get(*id), *total))
         .collect();
     tl
+}
+
+#[derive(Default)]
+struct SessionAcc {
+    first: i64,
+    last: i64,
+    events: u32,
+    errors: u32,
+}
+
+/// A lane while the rows are being read.
+#[derive(Default)]
+struct LaneBuild {
+    lane: Lane,
+    points: Vec<(i64, EventIdx)>,
+    ips: FxHashMap<u32, u32>,
+    sessions: FxHashMap<u32, SessionAcc>,
+}
+
+impl LaneBuild {
+    fn finish(self, store: &Store, name: &str, total: u64) -> Lane {
+        let LaneBuild {
+            mut lane,
+            mut points,
+            ips,
+            sessions,
+        } = self;
+        // Rows usually come in time order already; sort only when not.
+        if !points.is_sorted_by_key(|p| p.0) {
+            points.sort_by_key(|p| p.0);
+        }
+        lane.times = points.iter().map(|p| p.0).collect();
+        lane.events = points.iter().map(|p| p.1).collect();
+        for v in [&mut lane.write_times, &mut lane.error_times] {
+            if !v.is_sorted() {
+                v.sort_unstable();
+            }
+        }
+        lane.name = if name.is_empty() {
+            "(none)".into()
+        } else {
+            name.to_owned()
+        };
+        lane.total = total;
+        lane.ips = ips.keys().filter(|&&id| id != 0).count() as u32;
+        if let Some(ip) = StrCol::of(Column::SourceIp)
+            && let Some((&id, _)) = ips
+                .iter()
+                .filter(|(id, _)| **id != 0)
+                .max_by_key(|(id, n)| (**n, std::cmp::Reverse(**id)))
+        {
+            lane.top_ip = store.dict(ip).get(id).to_owned();
+        }
+        let mut bars: Vec<(u32, SessionAcc)> = sessions.into_iter().collect();
+        if bars.len() > MAX_SESSIONS {
+            bars.sort_by_key(|(_, s)| std::cmp::Reverse(s.events));
+            bars.truncate(MAX_SESSIONS);
+        }
+        let keys = StrCol::of(Column::AccessKey).map(|c| store.dict(c));
+        lane.sessions = bars
+            .into_iter()
+            .map(|(id, s)| SessionBar {
+                key: keys
+                    .map(|d| d.get(id))
+                    .filter(|k| !k.is_empty())
+                    .unwrap_or("(no key)")
+                    .to_owned(),
+                first: s.first,
+                last: s.last,
+                events: s.events,
+                errors: s.errors,
+            })
+            .collect();
+        lane.sessions
+            .sort_by(|a, b| a.first.cmp(&b.first).then(a.key.cmp(&b.key)));
+        lane
+    }
 }
 
 #[cfg(test)]
@@ -341,14 +496,74 @@ mod tests {
         assert!(h.start <= store.time(0) && h.end() > store.time(2));
         let names: Vec<&str> = s.timeline.lanes.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["alice", "bob"]);
-        assert_eq!(s.timeline.lanes[1].marks[0].outcome, Outcome::Error);
-        assert_eq!(s.timeline.lanes[1].marks[0].first, 2);
+        let bob = &s.timeline.lanes[1];
+        assert_eq!((bob.errors, bob.times.len()), (1, 1));
+        assert_eq!(bob.error_times, [store.time(2)]);
+        assert_eq!(bob.events, [2]);
+        let alice = &s.timeline.lanes[0];
+        assert_eq!((alice.total, alice.writes, alice.errors), (2, 1, 0));
         let actor = s
             .facets
             .iter()
             .find(|(c, _)| *c == Column::Actor)
             .expect("actor facet");
         assert_eq!(actor.1.top[0].value, "alice");
+    }
+
+    fn ev(user: &str, minute: u32, name: &str, error: bool, ip: &str, key: &str) -> String {
+        let err = if error {
+            r#","errorCode":"AccessDenied""#
+        } else {
+            ""
+        };
+        format!(
+            r#"{{"eventName":"{name}","readOnly":{ro},"eventTime":"2023-01-01T{:02}:{:02}:00Z","sourceIPAddress":"{ip}","userIdentity":{{"type":"IAMUser","userName":"{user}","accessKeyId":"{key}"}}{err}}}"#,
+            minute / 60,
+            minute % 60,
+            ro = name.starts_with("Get"),
+        )
+    }
+
+    #[test]
+    fn lanes_hold_sorted_times_density_ips_and_sessions() {
+        // Out of time order on purpose: the lane sorts its events.
+        let lines = [
+            ev("alice", 50, "GetObject", false, "10.0.0.1", "AKIA1"),
+            ev("alice", 10, "PutObject", false, "10.0.0.2", "AKIA1"),
+            ev("alice", 20, "GetObject", true, "10.0.0.1", "ASIA2"),
+            ev("alice", 30, "GetObject", false, "10.0.0.1", "ASIA2"),
+            ev("bob", 0, "GetObject", false, "10.0.0.9", "AKIA9"),
+        ];
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let store = store_from_texts(&[("a.json", &lines)]);
+        let rows = store.all_rows();
+        let s = summarize(&store, &rows, SummaryOptions::default());
+        let tl = &s.timeline;
+        let alice = &tl.lanes[0];
+        assert_eq!(alice.name, "alice");
+        assert!(alice.times.is_sorted());
+        assert_eq!(alice.events, [1, 2, 3, 0]);
+        assert_eq!((alice.ips, alice.top_ip.as_str()), (2, "10.0.0.1"));
+        let min = 60_000;
+        let t0 = tl.start; // bob at 00:00
+        // Three bins of 20 minutes over the first hour: 10 | 20, 30 | 50.
+        let d = alice.density(t0, t0 + 60 * min, 3);
+        let all: Vec<u32> = d.iter().map(|b| b.all).collect();
+        assert_eq!(all, [1, 2, 1]);
+        assert_eq!(d[0].write, 1);
+        assert_eq!(d[1].error, 1);
+        assert_eq!(alice.counts(t0, t0 + 25 * min).all, 2);
+        assert_eq!(alice.first_in(t0 + 15 * min, t0 + 60 * min), Some(2));
+        assert_eq!(alice.first_in(t0 + 31 * min, t0 + 49 * min), None);
+        let keys: Vec<(&str, u32, u32)> = alice
+            .sessions
+            .iter()
+            .map(|b| (b.key.as_str(), b.events, b.errors))
+            .collect();
+        assert_eq!(keys, [("AKIA1", 2, 0), ("ASIA2", 2, 1)]);
+        assert_eq!(alice.sessions[0].last - alice.sessions[0].first, 40 * min);
+        assert_eq!(alice.first(), Some(t0 + 10 * min));
+        assert_eq!(alice.last(), Some(t0 + 50 * min));
     }
 
     #[test]

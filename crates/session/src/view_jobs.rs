@@ -3,7 +3,7 @@
 //! Every request gets a generation number; results of anything but the
 //! newest request are dropped, and workers stop early once they are stale.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -41,7 +41,18 @@ pub struct ViewRequest {
 impl ViewRequest {
     /// The rows of `store` this request shows.
     pub fn rows(&self, store: &Store) -> Vec<EventIdx> {
-        let ann = EventAnnotations::new(store, self.case.as_deref(), self.integrity.as_deref());
+        self.rows_until(store, &|| false)
+    }
+
+    /// [`Self::rows`], abandoned (with a partial answer to throw away) as
+    /// soon as `cancelled` says so.
+    pub fn rows_until(
+        &self,
+        store: &Store,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Vec<EventIdx> {
+        let mut ann = EventAnnotations::new(store, self.case.as_deref(), self.integrity.as_deref());
+        ann.cancel = Some(cancelled);
         compute_rows(store, &self.spec, self.query.as_deref(), &ann)
     }
 }
@@ -61,6 +72,9 @@ pub enum ViewResult {
 /// Runs view requests off the UI thread.
 pub struct ViewJobs {
     latest: Arc<AtomicU64>,
+    /// Requests being computed right now (the search preparation waits
+    /// while this is above zero).
+    running: Arc<AtomicUsize>,
     tx: Sender<ViewResult>,
     rx: Receiver<ViewResult>,
     /// Generation whose rows have not arrived yet.
@@ -73,6 +87,7 @@ impl Default for ViewJobs {
         let (tx, rx) = unbounded();
         ViewJobs {
             latest: Arc::new(AtomicU64::new(0)),
+            running: Arc::new(AtomicUsize::new(0)),
             tx,
             rx,
             pending_rows: None,
@@ -81,7 +96,28 @@ impl Default for ViewJobs {
     }
 }
 
+/// Counts a running request for as long as it lives.
+struct Running(Arc<AtomicUsize>);
+
+impl Running {
+    fn new(n: &Arc<AtomicUsize>) -> Running {
+        n.fetch_add(1, Ordering::SeqCst);
+        Running(n.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl ViewJobs {
+    /// The number of requests being computed, shared.
+    pub fn running(&self) -> Arc<AtomicUsize> {
+        self.running.clone()
+    }
+
     /// Starts computing `req`; earlier requests become stale.
     pub fn submit(
         &mut self,
@@ -94,28 +130,56 @@ impl ViewJobs {
         self.pending_summary = Some(generation);
         let latest = self.latest.clone();
         let tx = self.tx.clone();
+        let running = Running::new(&self.running);
         std::thread::spawn(move || {
+            let _running = running;
             let stale = || latest.load(Ordering::SeqCst) != generation;
             let started = Instant::now();
             let store = read_store(&store);
             if stale() {
                 return;
             }
-            let rows = req.rows(&store);
+            let rows = req.rows_until(&store, &stale);
             if stale() {
+                crate::log::timing(
+                    "cancelled query",
+                    started.elapsed(),
+                    format_args!("{:?}", req.spec.query),
+                );
                 return;
             }
             let rows = Arc::new(rows);
+            let elapsed = started.elapsed();
+            crate::log::timing(
+                "query and sort",
+                elapsed,
+                format_args!(
+                    "{} of {} events for {:?} sorted by {}",
+                    rows.len(),
+                    store.len(),
+                    req.spec.query,
+                    req.spec.sort.column.name()
+                ),
+            );
             let _ = tx.send(ViewResult::Rows {
                 generation,
                 rows: rows.clone(),
-                elapsed: started.elapsed(),
+                elapsed,
             });
             wake();
+            let summary_started = Instant::now();
             let summary = summarize(&store, &rows, req.summary);
             if stale() {
                 return;
             }
+            crate::log::timing(
+                "summary",
+                summary_started.elapsed(),
+                format_args!(
+                    "facets, histogram and {} timeline lanes",
+                    summary.timeline.lanes.len()
+                ),
+            );
             let _ = tx.send(ViewResult::Summary {
                 generation,
                 summary: Arc::new(summary),
@@ -143,6 +207,14 @@ impl ViewJobs {
             }
         }
         out
+    }
+
+    /// Abandons the running request: its thread stops between chunks and
+    /// nothing it computed arrives.
+    pub fn cancel(&mut self) {
+        self.latest.fetch_add(1, Ordering::SeqCst);
+        self.pending_rows = None;
+        self.pending_summary = None;
     }
 
     /// True while the newest request's rows are still being computed.

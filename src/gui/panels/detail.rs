@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::gui::actions::Action;
-use crate::gui::panels::table::pivot_menu;
+use crate::gui::panels::table::{event_menu, pivot_menu};
 use crate::gui::settings::Settings;
 use crate::gui::theme::Palette;
 use trailview_core::model::{Column, EventIdx};
@@ -158,7 +158,10 @@ fn identity_summary(ui: &mut egui::Ui, store: &Store, idx: EventIdx, actions: &m
                     rt = rt.color(Palette::of(ui).error());
                 }
                 let r = ui.add(egui::Label::new(rt).truncate().sense(egui::Sense::click()));
-                r.context_menu(|ui| pivot_menu(ui, col.name(), &v, actions));
+                r.context_menu(|ui| {
+                    pivot_menu(ui, col.name(), &v, actions);
+                    event_menu(ui, store, idx, actions);
+                });
                 ui.end_row();
             }
         });

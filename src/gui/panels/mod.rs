@@ -9,4 +9,5 @@ pub mod query_bar;
 pub mod start_screen;
 pub mod status_bar;
 pub mod table;
+pub mod time_window;
 pub mod timeline;

@@ -50,6 +50,19 @@ pub fn show(
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(egui::RichText::new(count).strong());
             if session.rows_pending() {
+                let waited = session.rows_pending_for().unwrap_or_default();
+                if waited >= std::time::Duration::from_secs(1) {
+                    if ui
+                        .button("Cancel query")
+                        .on_hover_text("Stop this query and keep the previous results")
+                        .clicked()
+                    {
+                        actions.push(Action::CancelQuery);
+                    }
+                } else {
+                    ui.ctx()
+                        .request_repaint_after(std::time::Duration::from_millis(200));
+                }
                 ui.spinner().on_hover_text("Filtering and sorting…");
             } else if let Some(took) = took_text(session) {
                 ui.weak(took)

@@ -60,6 +60,15 @@ pub fn show(ui: &mut egui::Ui, session: &Session, stats: &FrameStats, actions: &
             ui.weak(format!("UI {:.1} ms", stats.last_ms))
                 .on_hover_text("Time spent building the last frame");
             integrity_badge(ui, session, actions);
+            if let Some((done, total)) = session.search_progress() {
+                let pct = done * 100 / total.max(1);
+                ui.weak(format!("Preparing search: {pct} %")).on_hover_text(
+                    "Full-text search is being indexed in the background; searches work \
+                     meanwhile (the indexing waits while one runs) and get faster when it is done",
+                );
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(250));
+            }
             let marked = session.selection().marked.len();
             if marked > 1 {
                 ui.label(format!("{} selected ·", thousands(marked as u64)));

@@ -7,6 +7,7 @@ use egui_extras::{Column as TableColumn, TableBuilder};
 use crate::gui::actions::Action;
 use crate::gui::settings::Settings;
 use crate::gui::theme::Palette;
+pub use crate::gui::widgets::pivots::{event_menu, pivot_menu};
 use trailview_core::model::Direction;
 use trailview_core::model::{Column, ColumnSpec};
 use trailview_core::store::Store;
@@ -20,16 +21,18 @@ fn initial_width(spec: &ColumnSpec, local: bool) -> f32 {
     match spec {
         ColumnSpec::Column(Column::Time) => {
             if local {
-                200.0
+                190.0
             } else {
-                150.0
+                132.0
             }
         }
-        ColumnSpec::Column(
-            Column::Credential | Column::Region | Column::ReadOnly | Column::Mfa,
-        ) => 100.0,
-        ColumnSpec::Column(Column::Account | Column::SourceIp) => 120.0,
-        ColumnSpec::Column(Column::EventName | Column::Actor) => 170.0,
+        ColumnSpec::Column(Column::Region) => 86.0,
+        ColumnSpec::Column(Column::Credential | Column::ReadOnly | Column::Mfa) => 100.0,
+        ColumnSpec::Column(Column::SourceIp) => 106.0,
+        ColumnSpec::Column(Column::ErrorCode) => 106.0,
+        ColumnSpec::Column(Column::Account) => 120.0,
+        ColumnSpec::Column(Column::Actor) => 140.0,
+        ColumnSpec::Column(Column::EventName) => 146.0,
         ColumnSpec::Column(Column::EventId) => 260.0,
         _ => 140.0,
     }
@@ -158,9 +161,18 @@ fn build(
                         }
                         ui.add(egui::Label::new(rt).truncate().selectable(false));
                     });
+                    if resp.secondary_clicked() && !session.selection().marked.contains(&idx) {
+                        // The menu acts on the row under the pointer: select it.
+                        actions.push(Action::ClickRow {
+                            pos,
+                            ctrl: false,
+                            shift: false,
+                        });
+                    }
                     resp.context_menu(|ui| {
                         crate::gui::widgets::marks_table::row_menu(ui, session, idx, actions);
                         pivot_menu(ui, spec.name(), &text, actions);
+                        event_menu(ui, store, idx, actions);
                     });
                 }
                 let resp = row.response();
@@ -199,38 +211,5 @@ fn header_cell(ui: &mut egui::Ui, spec: &ColumnSpec, session: &Session, actions:
         };
         ui.label(egui::RichText::new(arrow).strong())
             .on_hover_text(format!("sorted by {title}"));
-    }
-}
-
-/// "Filter to this value", "Exclude this value", "Copy".
-pub fn pivot_menu(ui: &mut egui::Ui, field: &str, value: &str, actions: &mut Vec<Action>) {
-    let shown: String = if value.chars().count() > 48 {
-        format!("{}…", value.chars().take(48).collect::<String>())
-    } else if value.is_empty() {
-        "(empty)".to_owned()
-    } else {
-        value.to_owned()
-    };
-    ui.label(egui::RichText::new(format!("{field} = {shown}")).weak());
-    ui.separator();
-    if ui.button("Filter to this value").clicked() {
-        actions.push(Action::Pivot {
-            field: field.to_owned(),
-            value: value.to_owned(),
-            exclude: false,
-        });
-        ui.close();
-    }
-    if ui.button("Exclude this value").clicked() {
-        actions.push(Action::Pivot {
-            field: field.to_owned(),
-            value: value.to_owned(),
-            exclude: true,
-        });
-        ui.close();
-    }
-    if ui.button("Copy").clicked() {
-        actions.push(Action::Copy(value.to_owned()));
-        ui.close();
     }
 }

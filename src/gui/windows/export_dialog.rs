@@ -1,6 +1,7 @@
 //! The export window: format; all filtered events, only the selected rows,
 //! the events with one tag, or the starred events; then a save dialog;
-//! shows how many events went where.
+//! shows how many events went where. Where no file dialog can open (no
+//! desktop portal, no zenity), the path field beside it does the same.
 
 use crate::gui::actions::Action;
 use crate::gui::theme::Palette;
@@ -16,6 +17,8 @@ pub struct ExportDialog {
     /// The tag "Export tagged events" uses.
     pub tag: String,
     pub last_result: Option<Result<String, String>>,
+    /// The built-in path field (used without a file dialog).
+    pub path: String,
 }
 
 impl ExportDialog {
@@ -57,6 +60,29 @@ impl ExportDialog {
                     }
                     if ui.button("Close").clicked() {
                         close = true;
+                    }
+                });
+                ui.horizontal(|ui| {
+                    let label = ui.label("or to");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.path)
+                            .hint_text("/path/to/export.json")
+                            .desired_width(260.0),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text("A file path, used as typed (for machines without a file dialog)");
+                    if ui
+                        .add_enabled(
+                            n > 0 && !self.path.trim().is_empty(),
+                            egui::Button::new("Export to path"),
+                        )
+                        .clicked()
+                    {
+                        actions.push(Action::ExportToPath {
+                            format: self.format,
+                            scope: self.scope.clone(),
+                            path: self.path.trim().into(),
+                        });
                     }
                 });
                 match &self.last_result {

@@ -41,6 +41,9 @@ pub struct EventAnnotations<'a> {
     pub store: &'a Store,
     pub case: Option<&'a Case>,
     pub integrity: Option<&'a IntegrityIndex>,
+    /// Says when the evaluation using these annotations is no longer
+    /// wanted (see [`crate::query::Annotations::cancelled`]).
+    pub cancel: Option<&'a (dyn Fn() -> bool + Sync)>,
 }
 
 impl<'a> EventAnnotations<'a> {
@@ -53,6 +56,7 @@ impl<'a> EventAnnotations<'a> {
             store,
             case,
             integrity,
+            cancel: None,
         }
     }
 
@@ -86,6 +90,10 @@ impl<'a> EventAnnotations<'a> {
 }
 
 impl crate::query::Annotations for EventAnnotations<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c())
+    }
+
     fn tags(&self, idx: EventIdx) -> &[String] {
         EventAnnotations::tags(self, idx)
     }

@@ -8,6 +8,12 @@ use crate::model::EventIdx;
 /// Per-event annotations for `tag:`, `has:note`, `is:starred` and
 /// `integrity:`. Every method has a "nothing" default.
 pub trait Annotations: Sync {
+    /// True when the evaluation is no longer wanted (a newer query came):
+    /// selection stops between chunks and returns what it has, which the
+    /// caller throws away.
+    fn cancelled(&self) -> bool {
+        false
+    }
     /// The tags on an event.
     fn tags(&self, _idx: EventIdx) -> &[String] {
         &[]

@@ -17,6 +17,21 @@ pub fn exclude_clause(field: &str, value: &str) -> String {
     format!("-{}", field_clause(field, value))
 }
 
+/// `"value"`: a full-text term matching the value in any field of the
+/// raw event, quoted and escaped whatever it holds.
+pub fn phrase(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
 /// The value as it must be typed after `field:`.
 pub fn quote_value(value: &str) -> String {
     let plain = !value.is_empty()

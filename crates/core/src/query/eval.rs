@@ -83,6 +83,9 @@ impl Plan<'_> {
             return rows
                 .par_chunks(CHUNK)
                 .flat_map_iter(|chunk| {
+                    if ann.cancelled() {
+                        return Vec::new();
+                    }
                     let mut cur = Cursor::new(0);
                     chunk
                         .iter()
@@ -118,6 +121,9 @@ impl Plan<'_> {
         let block_of = |i: EventIdx| locs.get(i as usize).map_or(u32::MAX, |l| l.chunk);
         rows.par_chunk_by(|&a, &b| block_of(a) == block_of(b))
             .flat_map_iter(|chunk| {
+                if ann.cancelled() {
+                    return Vec::new();
+                }
                 let mut cur = Cursor::new(self.needles.len());
                 chunk
                     .iter()
@@ -271,6 +277,28 @@ impl Plan<'_> {
 
 #[cfg(test)]
 mod tests {
+
+    struct Cancelled;
+    impl crate::query::Annotations for Cancelled {
+        fn cancelled(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_cancelled_selection_stops_before_reading_a_chunk() {
+        let store = crate::ingest::store_from_texts(&[(
+            "a.json",
+            &[r#"{"eventName":"A"}"#, r#"{"eventName":"A"}"#],
+        )]);
+        let rows = store.all_rows();
+        for q in ["name:A", "\"A\""] {
+            let q: crate::query::Query = q.parse().expect("query");
+            let all = q.select_with(&store, &rows, &crate::query::NoAnnotations);
+            assert_eq!(all.len(), 2);
+            assert!(q.select_with(&store, &rows, &Cancelled).is_empty(), "{q:?}");
+        }
+    }
     use super::*;
 
     /// Every (start, end) span of `text`, asked in a scrambled order, gets

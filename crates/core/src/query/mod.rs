@@ -33,7 +33,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use annotations::{Annotations, NoAnnotations, mark_text};
-pub use clause::{exclude_clause, field_clause, quote_value, toggle_clause};
+pub use clause::{exclude_clause, field_clause, phrase, quote_value, toggle_clause};
 pub use errors::QueryError;
 pub use help::SYNTAX_HELP;
 

@@ -461,9 +461,22 @@ impl RawStore {
     /// so; returns the number of chunks prepared by this call. Cached texts
     /// stay valid: re-encoding never changes a chunk's text.
     pub fn prepare_for_search(&self, stop: &(dyn Fn() -> bool + Sync)) -> usize {
+        self.prepare_for_search_paced(stop, &|_, _| {})
+    }
+
+    /// [`Self::prepare_for_search`], calling `between(chunks_seen, total)`
+    /// on the calling thread before each batch: it reports progress and
+    /// may block to give the cores to something more urgent (a query).
+    pub fn prepare_for_search_paced(
+        &self,
+        stop: &(dyn Fn() -> bool + Sync),
+        between: &dyn Fn(usize, usize),
+    ) -> usize {
         use rayon::prelude::*;
         let mut done = 0;
-        for batch in self.chunks.chunks(PREPARE_BATCH) {
+        let total = self.chunks.len();
+        for (n, batch) in self.chunks.chunks(PREPARE_BATCH).enumerate() {
+            between(n * PREPARE_BATCH, total);
             if stop() {
                 break;
             }
@@ -474,6 +487,9 @@ impl RawStore {
             // The old bodies were freed into the arenas of the threads that
             // loaded them; the new ones come from this pool's arenas.
             heap::release_free_memory();
+        }
+        if !stop() {
+            between(total, total);
         }
         done
     }
