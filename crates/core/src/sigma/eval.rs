@@ -515,7 +515,9 @@ fn derived(store: &Store, field: &str, row: EventIdx) -> Option<String> {
 }
 
 /// Confirms undecided (row, rule) pairs on the events' JSON: returns the
-/// matches, the number of events read and the number unreadable.
+/// matches, the number of events read and the number unreadable. Work is
+/// split by raw chunk: each chunk is decompressed once, on a worker, and
+/// its events are read in place.
 fn confirm(
     store: &Store,
     maybe: &[Hit],
@@ -525,79 +527,73 @@ fn confirm(
     if maybe.is_empty() {
         return (Vec::new(), 0, 0);
     }
-    let mut sorted = maybe.to_vec();
-    sorted.sort_unstable();
-    let rows: Vec<EventIdx> = {
-        let mut r: Vec<EventIdx> = sorted.iter().map(|h| h.row).collect();
-        r.dedup();
-        r
-    };
-    const BATCH: usize = 8192;
-    let mut out = Vec::new();
-    let mut unreadable = 0usize;
-    let mut cursor = 0usize;
-    for window in rows.chunks(BATCH) {
-        let mut batch: Vec<(EventIdx, Vec<u8>)> = Vec::with_capacity(window.len());
-        let res: Result<(), crate::store::raw::RawError> =
-            crate::store::fetch::for_each_raw(store, window, |row, bytes| {
-                batch.push((row, bytes.to_vec()));
-                Ok(())
-            });
-        if res.is_err() {
-            // Fall back to one event at a time, counting the unreadable.
-            batch.clear();
-            for &row in window {
-                match store.raw(row) {
-                    Ok(b) => batch.push((row, b)),
-                    Err(_) => unreadable += 1,
-                }
-            }
-        }
-        // The pairs of this window.
-        let end = cursor
-            + sorted[cursor..].partition_point(|h| window.last().is_some_and(|&l| h.row <= l));
-        let pairs = &sorted[cursor..end];
-        cursor = end;
-        let found: Vec<Vec<Hit>> = batch
-            .par_iter()
-            .map(|(row, bytes)| {
-                let lo = pairs.partition_point(|h| h.row < *row);
-                let hi = pairs.partition_point(|h| h.row <= *row);
-                let mut pairs_here: Vec<&Hit> = pairs[lo..hi].iter().collect();
+    let locs = store.raw_locs();
+    // (chunk, row, rule), grouped by chunk.
+    let mut keyed: Vec<(u32, Hit)> = maybe
+        .iter()
+        .map(|h| (locs.get(h.row as usize).map_or(u32::MAX, |l| l.chunk), *h))
+        .collect();
+    keyed.sort_unstable();
+    let groups: Vec<&[(u32, Hit)]> = keyed.chunk_by(|a, b| a.0 == b.0).collect();
+    let results: Vec<(Vec<Hit>, usize, usize)> = groups
+        .par_iter()
+        .map(|g| {
+            let mut rows_read = 0usize;
+            let mut bad = 0usize;
+            let mut found = Vec::new();
+            let chunk_no = g[0].0;
+            let bytes = store
+                .raw_store()
+                .chunk(chunk_no)
+                .and_then(|c| c.decompress().ok());
+            for same_row in g.chunk_by(|a, b| a.1.row == b.1.row) {
+                let row = same_row[0].1.row;
+                rows_read += 1;
+                let ev_bytes = locs.get(row as usize).and_then(|l| {
+                    let start = l.offset as usize;
+                    bytes.as_ref()?.get(start..start + l.len as usize)
+                });
+                let Some(ev_bytes) = ev_bytes else {
+                    bad += 1;
+                    continue;
+                };
+                let mut rules: Vec<&Compiled> = same_row
+                    .iter()
+                    .filter_map(|(_, h)| by_rule.get(&h.rule).copied())
+                    .collect();
                 // Rules the event's text alone refutes need no JSON parse.
-                if let Some(text) = compact_ascii(bytes) {
+                if let Some(text) = compact_ascii(ev_bytes) {
                     let lower = text.to_ascii_lowercase();
-                    pairs_here.retain(|h| {
-                        by_rule
-                            .get(&h.rule)
-                            .is_some_and(|c| !refuted_by_raw(c.searches, c.condition, text, &lower))
-                    });
+                    rules.retain(|c| !refuted_by_raw(c.searches, c.condition, text, &lower));
                 }
-                if pairs_here.is_empty() {
-                    return Vec::new();
+                if rules.is_empty() {
+                    continue;
                 }
                 parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(root) = crate::json_bounded::parse_bounded(bytes) else {
-                    return Vec::new();
+                let Some(root) = crate::json_bounded::parse_bounded(ev_bytes) else {
+                    continue;
                 };
                 let ev = JsonEvent {
                     root,
-                    text: std::str::from_utf8(bytes).unwrap_or(""),
+                    text: std::str::from_utf8(ev_bytes).unwrap_or(""),
                 };
-                pairs_here
-                    .into_iter()
-                    .filter(|h| {
-                        by_rule
-                            .get(&h.rule)
-                            .is_some_and(|c| matches_event(c.searches, c.condition, &ev))
-                    })
-                    .copied()
-                    .collect()
-            })
-            .collect();
-        out.extend(found.into_iter().flatten());
+                for c in rules {
+                    if matches_event(c.searches, c.condition, &ev) {
+                        found.push(Hit { row, rule: c.rule });
+                    }
+                }
+            }
+            (found, rows_read, bad)
+        })
+        .collect();
+    let mut out = Vec::new();
+    let (mut reads, mut unreadable) = (0, 0);
+    for (f, r, b) in results {
+        out.extend(f);
+        reads += r;
+        unreadable += b;
     }
-    (out, rows.len(), unreadable)
+    (out, reads, unreadable)
 }
 
 /// The event's text when it is compact ASCII JSON: no backslash (so no
