@@ -10,6 +10,7 @@
 
 pub mod athena;
 pub mod common;
+pub mod detect;
 pub mod export;
 pub mod filter;
 pub mod list;
@@ -50,6 +51,8 @@ pub enum Command {
     /// Amazon Athena: the table for the trail in S3 (`ddl`) and the SQL
     /// for a query (`sql`), for the whole trail (docs/athena.md).
     Athena(athena::AthenaArgs),
+    /// Run Sigma detection rules over CloudTrail files and folders.
+    Detect(detect::DetectArgs),
 }
 
 /// Runs a subcommand. Exit status 0 on success, 2 on bad arguments.
@@ -58,6 +61,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Stats(args) => stats::run(&args),
         Command::List(args) => list::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Detect(args) => detect::run(&args),
         Command::Verify(args) => return verify::run(&args),
         Command::Athena(args) => athena::run(&args),
     };

@@ -25,6 +25,8 @@ pub mod ingest;
 
 pub mod query;
 
+pub mod sigma;
+
 pub mod integrity;
 
 pub mod case;

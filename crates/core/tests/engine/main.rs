@@ -9,4 +9,5 @@ mod ingest_corpus;
 mod integrity_chain;
 mod manifest_hashes;
 mod query_oracle;
+mod sigma_rules;
 mod signed_trail;

@@ -1,11 +1,12 @@
 //! `trailview-bench`: benchmarks, run from a release build. Each measurement
 //! is a subcommand: `load` (load.rs) loads trails into the store and sorts
 //! them by eventName (`--prepare`: then readies them for search). `query` (query.rs) times filters,
-//! full-text search, sorts and facets. Peak memory of a run is
+//! full-text search, sorts and facets. `detect` (detect.rs) times Sigma rules. Peak memory of a run is
 //! best measured from outside: `/usr/bin/time -v trailview-bench load ...`
 //! ("Maximum resident set size"); on Linux the bench also prints the kernel's
 //! high-water mark (VmHWM) itself.
 
+mod detect;
 mod load;
 mod query;
 
@@ -50,6 +51,12 @@ enum Bench {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// The `query` store, then Sigma detections over it (detect.rs).
+    Detect {
+        /// Arguments: `[--events N] [--rules DIR]... [--no-prepare] [CORPUS_DIR]`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -60,6 +67,10 @@ fn main() -> ExitCode {
             json,
             prepare,
         } => load::run(&paths, json, prepare),
+        Bench::Detect { args } => {
+            detect::run(&args);
+            ExitCode::SUCCESS
+        }
         Bench::Query { args } => {
             query::run(&args);
             ExitCode::SUCCESS

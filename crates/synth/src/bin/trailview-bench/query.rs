@@ -186,7 +186,7 @@ fn report(label: &str, d: Duration, n: usize) {
     println!("{label:<48} {:>10.1} {n:>10}", d.as_secs_f64() * 1000.0);
 }
 
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+pub(crate) fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let t = Instant::now();
@@ -199,7 +199,7 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
 }
 
 /// Raw texts of every event in the `*.json.gz` Records files under `dir`.
-fn corpus_events(dir: &Path) -> Vec<String> {
+pub(crate) fn corpus_events(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return out;
@@ -238,7 +238,7 @@ const PER_FILE: usize = 1000;
 
 /// A store of `n` events: copies of the seeds with a fresh eventID and the
 /// time moved by a day per copy, packed 1,000 to a gzipped Records text.
-fn replicate(seeds: &[String], n: usize) -> Store {
+pub(crate) fn replicate(seeds: &[String], n: usize) -> Store {
     use rayon::prelude::*;
     let parsed: Vec<serde_json::Value> = seeds
         .iter()
