@@ -38,7 +38,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             recent: Vec::new(),
-            columns: Column::DEFAULT_TABLE
+            columns: Column::DEFAULT_VIEW
                 .iter()
                 .map(|c| c.name().to_owned())
                 .collect(),

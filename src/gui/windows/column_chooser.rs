@@ -92,7 +92,7 @@ impl ColumnChooser {
                 });
                 ui.separator();
                 if ui.button("Reset to defaults").clicked() {
-                    *columns = Column::DEFAULT_TABLE
+                    *columns = Column::DEFAULT_VIEW
                         .iter()
                         .map(|&c| ColumnSpec::Column(c))
                         .collect();

@@ -4,6 +4,7 @@
 
 mod case_roundtrip;
 mod corrupt_inputs;
+mod credential_chains;
 mod export_roundtrip;
 mod ingest_corpus;
 mod integrity_chain;
