@@ -1,5 +1,5 @@
-//! The headless command line: `trailview stats`, `list`, `export` and
-//! `verify`.
+//! The headless command line: `trailview stats`, `list`, `export`,
+//! `verify` and `sessions`.
 //! Each subcommand lives in its own file with its arguments and its run
 //! function; shared input handling and error reporting are in [`common`].
 //! Every subcommand works through a headless `trailview_session::Session`
@@ -12,6 +12,7 @@ pub mod common;
 pub mod export;
 pub mod filter;
 pub mod list;
+pub mod sessions;
 pub mod stats;
 pub mod verify;
 
@@ -46,6 +47,9 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Validate CloudTrail digest chains, signatures and log files offline.
     Verify(verify::VerifyArgs),
+    /// Load files and folders and print one row per credential session:
+    /// origin, principal, first/last, events, errors, IPs, first-seen calls.
+    Sessions(sessions::SessionsArgs),
 }
 
 /// Runs a subcommand. Exit status 0 on success, 2 on bad arguments.
@@ -55,6 +59,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::List(args) => list::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Verify(args) => return verify::run(&args),
+        Command::Sessions(args) => sessions::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

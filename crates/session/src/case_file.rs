@@ -426,7 +426,11 @@ mod tests {
         crate::marks::set_note(&mut a, 0, "seen in the breach");
         assert_eq!(a.case.marks.len(), 1);
         settle_autosave(&mut a, t0 + AUTOSAVE_DELAY);
-        assert!(a.status().is_none_or(|s| !s.text.contains("failed")), "{:?}", a.status());
+        assert!(
+            a.status().is_none_or(|s| !s.text.contains("failed")),
+            "{:?}",
+            a.status()
+        );
         drop(a);
 
         // The app relaunched on another folder writes elsewhere.

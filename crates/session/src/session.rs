@@ -114,6 +114,8 @@ struct ViewKey {
     /// The case's revision, when the query or sort reads marks.
     marks: Option<u64>,
     integrity: u64,
+    /// Events the credential graph covers (its columns change when built).
+    creds: usize,
 }
 
 /// A query text compiled: `None` when it keeps every event.
@@ -163,6 +165,8 @@ pub struct Session {
     integrity_index: Option<Arc<IntegrityIndex>>,
     /// Bumped whenever the integrity index changes.
     integrity_generation: u64,
+    /// How long the last credential graph build took.
+    pub credential_graph_took: Option<Duration>,
     integrity_checks: IntegrityChecks,
     search_prep: SearchPrep,
     export_job: Option<Receiver<Result<Written, String>>>,
@@ -204,6 +208,7 @@ impl Session {
             integrity: None,
             integrity_index: None,
             integrity_generation: 0,
+            credential_graph_took: None,
             integrity_checks: IntegrityChecks::default(),
             search_prep: SearchPrep::default(),
             export_job: None,
@@ -428,6 +433,7 @@ impl Session {
                 .uses_annotations(compiled)
                 .then_some(self.case.revision),
             integrity: self.integrity_generation,
+            creds: self.read().credential_graph_len(),
         }
     }
 
@@ -701,6 +707,7 @@ impl Session {
         let secs = job.started.elapsed().as_secs_f64();
         self.report.last_load_secs = Some(secs);
         self.report.report.cancelled = job.is_cancelled();
+        self.credential_graph_took = Some(crate::sessions::rebuild_graph(&self.store));
         let n = self.store_len();
         let problems = self.report.report.problems.len();
         let mut text = format!(

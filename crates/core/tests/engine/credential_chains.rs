@@ -512,3 +512,53 @@ fn wrong_types_and_nulls_never_break_the_graph() {
     // but the sourceIdentity of the wrong type is simply absent.
     assert_eq!(s.value(Column::SourceIdentity, 7), "");
 }
+
+#[test]
+fn query_fields_sort_and_facet_read_the_chain() {
+    let mut a1: Value = serde_json::from_str(&assume(
+        "e2",
+        "00:01:00",
+        iam("alice", "AKIAALICE"),
+        "Admin",
+        "alice",
+        "ASIAADMIN",
+    ))
+    .unwrap_or_default();
+    a1["requestParameters"]["sourceIdentity"] = json!("alice@corp");
+    let s = graph(&[
+        call("e1", "00:00:00", iam("alice", "AKIAALICE")),
+        a1.to_string(),
+        assume(
+            "e3",
+            "00:02:00",
+            role("Admin", "alice", "ASIAADMIN"),
+            "Deploy",
+            "ci-7",
+            "ASIADEPLOY",
+        ),
+        call("e4", "00:03:00", role("Deploy", "ci-7", "ASIADEPLOY")),
+        call("e5", "00:03:00", role("Other", "x", "ASIAOTHER")),
+    ]);
+    let ids = |q: &str| -> Vec<u32> {
+        let q = trailview_core::query::parse(q).expect("parses");
+        q.select(&s, &s.all_rows())
+    };
+    assert_eq!(ids("origin:alice"), [0, 1, 2, 3]);
+    assert_eq!(ids("hops:>=2"), [3]);
+    assert_eq!(ids("session:ASIAADMIN"), [2]);
+    assert_eq!(ids("chain:*Admin*"), [2, 3]);
+    assert_eq!(ids("source_identity:*"), [2, 3]);
+    assert_eq!(ids("origin:unknown*"), [4]);
+    assert_eq!(ids("-origin:alice"), [4]);
+    // Sorting by hops, descending.
+    let mut rows = s.all_rows();
+    s.sort_by_column(
+        &mut rows,
+        Column::Hops,
+        trailview_core::model::Direction::Descending,
+    );
+    assert_eq!(rows[0], 3);
+    let f = s.facet(&s.all_rows(), Column::Origin, 5);
+    assert_eq!(f.top[0].value, "alice");
+    assert_eq!(f.top[0].count, 4);
+}
