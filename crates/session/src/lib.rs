@@ -28,6 +28,7 @@ pub mod cells;
 pub mod evidence;
 pub mod fmt;
 pub mod integrity_check;
+mod lane_keys;
 pub mod load;
 pub mod marks;
 pub mod outcome;

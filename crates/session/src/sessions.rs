@@ -330,5 +330,18 @@ mod tests {
         assert_eq!(sorted[0].session, "ASIAB");
         // Filtered rows: only the sessions among them.
         assert_eq!(session_rows(&s, &[2]).len(), 1);
+        // Timeline lanes grouped by origin: one lane, alice's.
+        let opts = crate::summary::SummaryOptions {
+            grouping: crate::summary::LaneGrouping::Origin,
+            ..Default::default()
+        };
+        let sum = crate::summary::summarize(&s, &s.all_rows(), opts);
+        let lanes: Vec<(&str, u64)> = sum
+            .timeline
+            .lanes
+            .iter()
+            .map(|l| (l.name.as_str(), l.total))
+            .collect();
+        assert_eq!(lanes, [("alice", 4)]);
     }
 }

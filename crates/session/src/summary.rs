@@ -6,8 +6,8 @@ use rustc_hash::FxHashMap;
 
 use crate::outcome::{Outcome, outcome};
 use trailview_core::model::{Column, EventIdx};
+use trailview_core::store::Store;
 use trailview_core::store::facets::Facet;
-use trailview_core::store::{Store, StrCol};
 use trailview_core::timefmt::NO_TIME;
 
 /// How timeline lanes are grouped.
@@ -19,13 +19,16 @@ pub enum LaneGrouping {
     Actor,
     Role,
     AccessKey,
+    /// The origin of the credential chain (see `trailview_core::credentials`).
+    Origin,
 }
 
 impl LaneGrouping {
-    pub const ALL: [LaneGrouping; 3] = [
+    pub const ALL: [LaneGrouping; 4] = [
         LaneGrouping::Actor,
         LaneGrouping::Role,
         LaneGrouping::AccessKey,
+        LaneGrouping::Origin,
     ];
 
     pub fn label(self) -> &'static str {
@@ -33,6 +36,7 @@ impl LaneGrouping {
             LaneGrouping::Actor => "Actor",
             LaneGrouping::Role => "Role",
             LaneGrouping::AccessKey => "Access key",
+            LaneGrouping::Origin => "Origin",
         }
     }
 
@@ -41,6 +45,7 @@ impl LaneGrouping {
             LaneGrouping::Actor => Column::Actor,
             LaneGrouping::Role => Column::Role,
             LaneGrouping::AccessKey => Column::AccessKey,
+            LaneGrouping::Origin => Column::Origin,
         }
     }
 }
@@ -247,18 +252,19 @@ fn timeline(
     };
     tl.start = lo;
     tl.end = hi + 1;
-    let Some(sc) = StrCol::of(grouping.column()) else {
+    let Some(keys) = crate::lane_keys::LaneKeys::new(store, grouping) else {
         return tl;
     };
-    let ids = store.str_ids(sc);
-    let dict = store.dict(sc);
     let mut counts: FxHashMap<u32, u64> = FxHashMap::default();
     for &i in rows {
-        *counts.entry(ids[i as usize]).or_default() += 1;
+        *counts.entry(keys.id(i)).or_default() += 1;
     }
     tl.distinct = counts.len();
     let mut order: Vec<(u32, u64)> = counts.into_iter().collect();
-    order.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| dict.get(a.0).cmp(dict.get(b.0))));
+    order.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| keys.name(a.0).cmp(keys.name(b.0)))
+    });
     order.truncate(MAX_LANES);
     let lane_of: FxHashMap<u32, usize> = order
         .iter()
@@ -272,7 +278,7 @@ fn timeline(
         if t == NO_TIME {
             continue;
         }
-        let Some(&lane) = lane_of.get(&ids[i as usize]) else {
+        let Some(&lane) = lane_of.get(&keys.id(i)) else {
             continue;
         };
         let bucket =
@@ -295,7 +301,7 @@ fn timeline(
         .map(|((id, total), cell)| {
             let mut marks: Vec<Mark> = cell.into_values().collect();
             marks.sort_by_key(|m| m.bucket);
-            let name = dict.get(*id);
+            let name = keys.name(*id);
             Lane {
                 name: if name.is_empty() {
                     "(none)".into()
