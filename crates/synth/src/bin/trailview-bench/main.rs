@@ -6,6 +6,7 @@
 //! ("Maximum resident set size"); on Linux the bench also prints the kernel's
 //! high-water mark (VmHWM) itself.
 
+mod graph;
 mod load;
 mod query;
 
@@ -41,6 +42,11 @@ enum Bench {
         /// after it.
         #[arg(long)]
         prepare: bool,
+        /// Then build the credential graph (origin, chain, hops, session)
+        /// as the session does after a load, and print its time and the
+        /// peak memory it added.
+        #[arg(long)]
+        graph: bool,
     },
     /// Build a store of N events by replicating the corpus's events, then
     /// time filters, full-text search, JSON paths, sorts and facets.
@@ -59,7 +65,8 @@ fn main() -> ExitCode {
             paths,
             json,
             prepare,
-        } => load::run(&paths, json, prepare),
+            graph,
+        } => load::run(&paths, json, prepare, graph),
         Bench::Query { args } => {
             query::run(&args);
             ExitCode::SUCCESS
