@@ -15,9 +15,7 @@ use rustc_hash::FxHashMap;
 use super::issuers::{self, ISSUER_NAMES, Issue, IssueKind, KeyHints};
 use super::{CredGraph, NONE, Node};
 use crate::model::EventIdx;
-use crate::store::fetch::for_each_raw;
 use crate::store::interner::Interner;
-use crate::store::raw::RawError;
 use crate::store::{Store, StrCol};
 use crate::timefmt::NO_TIME;
 
@@ -84,22 +82,50 @@ impl Cols<'_> {
     }
 }
 
-/// Reads the raw bytes of `rows` and hands each to `f`; rows whose bytes
-/// cannot be read are skipped (they give less information, never an error).
-fn each_raw(store: &Store, rows: &[EventIdx], mut f: impl FnMut(EventIdx, &[u8])) {
-    let mut done = 0usize;
-    let r = for_each_raw::<RawError>(store, rows, |i, b| {
-        f(i, b);
-        done += 1;
-        Ok(())
-    });
-    if r.is_err() {
-        for &i in rows.get(done..).unwrap_or(&[]) {
-            if let Ok(b) = store.raw(i) {
-                f(i, &b);
+/// Calls `f(idx, bytes)` for each of `rows` (any order) with the event's
+/// original bytes, decompressing each raw chunk at most once, in parallel,
+/// one chunk per thread at a time (peak memory: a few chunks, not a
+/// window of events). Rows whose bytes cannot be read are skipped: they
+/// give less information, never an error. Returns the results in no
+/// particular order.
+fn each_raw<T: Send>(
+    store: &Store,
+    rows: &[EventIdx],
+    f: impl Fn(EventIdx, &[u8]) -> Option<T> + Sync,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    let locs = store.raw_locs();
+    let mut by_chunk: Vec<(u32, EventIdx)> = rows
+        .iter()
+        .filter_map(|&i| locs.get(i as usize).map(|l| (l.chunk, i)))
+        .collect();
+    by_chunk.sort_unstable();
+    let groups: Vec<&[(u32, EventIdx)]> = by_chunk.chunk_by(|a, b| a.0 == b.0).collect();
+    groups
+        .par_iter()
+        .map_init(Vec::new, |buf: &mut Vec<u8>, group| {
+            let mut out = Vec::new();
+            let Some(chunk) = store.raw_store().chunk(group[0].0) else {
+                return out;
+            };
+            if chunk.decompress_into(buf).is_err() {
+                return out;
             }
-        }
-    }
+            for &(_, i) in *group {
+                let Some(l) = locs.get(i as usize) else {
+                    continue;
+                };
+                let (s, e) = (l.offset as usize, l.offset as usize + l.len as usize);
+                if let Some(bytes) = buf.get(s..e)
+                    && let Some(t) = f(i, bytes)
+                {
+                    out.push(t);
+                }
+            }
+            out
+        })
+        .flatten()
+        .collect()
 }
 
 pub(super) fn build(store: &Store) -> CredGraph {
@@ -205,7 +231,14 @@ pub(super) fn build(store: &Store) -> CredGraph {
             &issues,
             n_keys,
         );
-        if matches!(d, Direct::Stop(_)) && !issued.contains_key(&(k as u32)) {
+        // Only an instance-id session can be an EC2 instance profile: other
+        // keys nobody issued are not read back (that read would cost a
+        // decompression of their chunk each).
+        let session = c.actor(label).rsplit('/').next().unwrap_or("");
+        if matches!(d, Direct::Stop(_))
+            && !issued.contains_key(&(k as u32))
+            && session.starts_with("i-")
+        {
             need_hints.push(label);
         }
     }
@@ -228,11 +261,11 @@ pub(super) fn build(store: &Store) -> CredGraph {
     }
 
     // 4. Hints for keys nobody issued: EC2 instance profiles, source identity.
-    need_hints.sort_unstable();
-    let mut hints: FxHashMap<u32, KeyHints> = FxHashMap::default();
-    each_raw(store, &need_hints, |i, b| {
-        hints.insert(c.node_of(i, n_keys), issuers::parse_hints(b));
-    });
+    let hints: FxHashMap<u32, KeyHints> = each_raw(store, &need_hints, |i, b| {
+        Some((c.node_of(i, n_keys), issuers::parse_hints(b)))
+    })
+    .into_iter()
+    .collect();
     for (&k, h) in &hints {
         if h.ec2_role_delivery
             && let Some(d) = direct.get_mut(k as usize)
@@ -501,12 +534,13 @@ fn read_issues(store: &Store) -> Vec<Issue> {
         })
         .map(|i| i as EventIdx)
         .collect();
-    let mut out = Vec::new();
-    each_raw(store, &rows, |i, b| {
-        let name = names.get(ids[i as usize]);
-        if let Some(iss) = issuers::parse_issue(i, name, b) {
-            out.push(iss);
-        }
+    let finder = memchr::memmem::Finder::new(b"\"credentials\"");
+    let mut out = each_raw(store, &rows, |i, b| {
+        // Most failed or odd calls have no credentials at all: skip the parse.
+        finder.find(b)?;
+        issuers::parse_issue(i, names.get(ids[i as usize]), b)
     });
+    // Issue order decides nothing but ties: keep it the events' order.
+    out.sort_unstable_by_key(|iss| iss.event);
     out
 }
