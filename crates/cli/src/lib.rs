@@ -1,5 +1,5 @@
 //! The headless command line: `trailview stats`, `list`, `export`,
-//! `verify` and `athena`.
+//! `verify`, `athena`, `detect` and `sessions`.
 //! Each subcommand lives in its own file with its arguments and its run
 //! function; shared input handling and error reporting are in [`common`].
 //! Every subcommand works through a headless `trailview_session::Session`
@@ -14,6 +14,7 @@ pub mod detect;
 pub mod export;
 pub mod filter;
 pub mod list;
+pub mod sessions;
 pub mod stats;
 pub mod verify;
 
@@ -53,6 +54,9 @@ pub enum Command {
     Athena(athena::AthenaArgs),
     /// Run Sigma detection rules over CloudTrail files and folders.
     Detect(detect::DetectArgs),
+    /// Load files and folders and print one row per credential session:
+    /// origin, principal, first/last, events, errors, IPs, first-seen calls.
+    Sessions(sessions::SessionsArgs),
 }
 
 /// Runs a subcommand. Exit status 0 on success, 2 on bad arguments.
@@ -64,6 +68,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Detect(args) => detect::run(&args),
         Command::Verify(args) => return verify::run(&args),
         Command::Athena(args) => athena::run(&args),
+        Command::Sessions(args) => sessions::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,7 +5,9 @@
 //! [`json_bounded`] and [`atomic_write`] are leaves; the [`store`] keeps events column by
 //! column; [`ingest`] turns file bytes into store batches, naming each
 //! event's actor through [`identity`] (ingest and identity are one layer:
-//! identity reads the fields `ingest::record` parsed); [`query`] selects and orders rows;
+//! identity reads the fields `ingest::record` parsed); [`credentials`] derives
+//! each event's credential chain from the store (the store holds the built
+//! graph, the one upward reference); [`query`] selects and orders rows;
 //! [`integrity`] checks CloudTrail digests; [`case`] keeps the analyst's
 //! tags and notes; [`export`] writes evidence; [`athena`] writes the same
 //! investigation as Athena DDL and SQL. A module only imports from
@@ -19,6 +21,8 @@ pub mod model;
 pub mod timefmt;
 
 pub mod store;
+
+pub mod credentials;
 
 pub mod identity;
 pub mod ingest;

@@ -32,11 +32,22 @@ pub enum Column {
     Role,
     /// The file the event was read from.
     SourceFile,
+    /// The first identity of the event's credential chain (derived by
+    /// [`crate::credentials`] after a load; empty before).
+    Origin,
+    /// The credential chain as text, origin first.
+    Chain,
+    /// The number of credential hops between the origin and the event.
+    Hops,
+    /// The session the event belongs to (its temporary key, ...).
+    Session,
+    /// `sourceIdentity` set on the chain.
+    SourceIdentity,
 }
 
 impl Column {
     /// Every column, in the order a column chooser lists them.
-    pub const ALL: [Column; 20] = [
+    pub const ALL: [Column; 25] = [
         Column::Time,
         Column::Actor,
         Column::Credential,
@@ -57,6 +68,11 @@ impl Column {
         Column::Console,
         Column::Role,
         Column::SourceFile,
+        Column::Origin,
+        Column::Chain,
+        Column::Hops,
+        Column::Session,
+        Column::SourceIdentity,
     ];
 
     /// The columns a new table shows.
@@ -72,9 +88,25 @@ impl Column {
         Column::ErrorCode,
     ];
 
-    /// The columns the facet panel counts.
-    pub const FACETS: [Column; 9] = [
+    /// The columns a new view of the app shows: the default table with
+    /// the credential chain's `origin` after the actor.
+    pub const DEFAULT_VIEW: [Column; 10] = [
+        Column::Time,
         Column::Actor,
+        Column::Origin,
+        Column::Credential,
+        Column::EventName,
+        Column::EventSource,
+        Column::Region,
+        Column::Account,
+        Column::SourceIp,
+        Column::ErrorCode,
+    ];
+
+    /// The columns the facet panel counts.
+    pub const FACETS: [Column; 10] = [
+        Column::Actor,
+        Column::Origin,
         Column::EventName,
         Column::EventSource,
         Column::Account,
@@ -109,6 +141,11 @@ impl Column {
             Column::Console => "console",
             Column::Role => "role",
             Column::SourceFile => "file",
+            Column::Origin => "origin",
+            Column::Chain => "chain",
+            Column::Hops => "hops",
+            Column::Session => "session",
+            Column::SourceIdentity => "source_identity",
         }
     }
 
@@ -135,6 +172,11 @@ impl Column {
             Column::Console => "Console",
             Column::Role => "Role",
             Column::SourceFile => "File",
+            Column::Origin => "Origin",
+            Column::Chain => "Chain",
+            Column::Hops => "Hops",
+            Column::Session => "Session",
+            Column::SourceIdentity => "Source identity",
         }
     }
 
@@ -163,6 +205,11 @@ impl Column {
             "console" => Column::Console,
             "role" => Column::Role,
             "file" | "path" => Column::SourceFile,
+            "origin" => Column::Origin,
+            "chain" => Column::Chain,
+            "hops" => Column::Hops,
+            "session" => Column::Session,
+            "source_identity" | "sourceidentity" => Column::SourceIdentity,
             _ => return None,
         };
         Some(col)

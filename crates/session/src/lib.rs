@@ -16,6 +16,8 @@
 //!   opening paths;
 //! - [`marks`], [`selection`], [`case_file`]: the analyst's marks, the
 //!   selection they apply to, case files and the autosave;
+//! - [`sessions`]: the credential graph's rebuild after a load and one row
+//!   per credential session;
 //! - [`evidence`]: export with its manifest;
 //! - [`athena`]: the Athena table and SQL for the loaded trail and a view;
 //! - [`fmt`]: numbers, sizes and durations as the status line says them.
@@ -28,6 +30,7 @@ pub mod cells;
 pub mod evidence;
 pub mod fmt;
 pub mod integrity_check;
+mod lane_keys;
 pub mod load;
 pub mod log;
 pub mod marks;
@@ -35,6 +38,7 @@ pub mod outcome;
 pub mod search_prep;
 pub mod selection;
 pub mod session;
+pub mod sessions;
 pub mod summary;
 pub mod view;
 pub mod view_jobs;

@@ -114,6 +114,8 @@ struct ViewKey {
     /// The case's revision, when the query or sort reads marks.
     marks: Option<u64>,
     integrity: u64,
+    /// Events the credential graph covers (its columns change when built).
+    creds: usize,
 }
 
 /// A query text compiled: `None` when it keeps every event.
@@ -169,6 +171,8 @@ pub struct Session {
     integrity_index: Option<Arc<IntegrityIndex>>,
     /// Bumped whenever the integrity index changes.
     integrity_generation: u64,
+    /// How long the last credential graph build took.
+    pub credential_graph_took: Option<Duration>,
     integrity_checks: IntegrityChecks,
     search_prep: SearchPrep,
     /// Marks restored from the autosave by the running load's `open`.
@@ -215,6 +219,7 @@ impl Session {
             integrity: None,
             integrity_index: None,
             integrity_generation: 0,
+            credential_graph_took: None,
             integrity_checks: IntegrityChecks::default(),
             search_prep: SearchPrep::default(),
             restored_marks: None,
@@ -471,6 +476,7 @@ impl Session {
                 .uses_annotations(compiled)
                 .then_some(self.case.revision),
             integrity: self.integrity_generation,
+            creds: self.read().credential_graph_len(),
         }
     }
 
@@ -760,6 +766,7 @@ impl Session {
             ),
         );
         self.report.report.cancelled = job.is_cancelled();
+        self.credential_graph_took = Some(crate::sessions::rebuild_graph(&self.store));
         let n = self.store_len();
         let problems = self.report.report.problems.len();
         let mut text = format!(

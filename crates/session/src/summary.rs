@@ -19,13 +19,16 @@ pub enum LaneGrouping {
     Actor,
     Role,
     AccessKey,
+    /// The origin of the credential chain (see `trailview_core::credentials`).
+    Origin,
 }
 
 impl LaneGrouping {
-    pub const ALL: [LaneGrouping; 3] = [
+    pub const ALL: [LaneGrouping; 4] = [
         LaneGrouping::Actor,
         LaneGrouping::Role,
         LaneGrouping::AccessKey,
+        LaneGrouping::Origin,
     ];
 
     pub fn label(self) -> &'static str {
@@ -33,6 +36,7 @@ impl LaneGrouping {
             LaneGrouping::Actor => "Actor",
             LaneGrouping::Role => "Role",
             LaneGrouping::AccessKey => "Access key",
+            LaneGrouping::Origin => "Origin",
         }
     }
 
@@ -41,6 +45,7 @@ impl LaneGrouping {
             LaneGrouping::Actor => Column::Actor,
             LaneGrouping::Role => Column::Role,
             LaneGrouping::AccessKey => Column::AccessKey,
+            LaneGrouping::Origin => Column::Origin,
         }
     }
 }
@@ -320,18 +325,19 @@ fn timeline(
     };
     tl.start = lo;
     tl.end = hi + 1;
-    let Some(sc) = StrCol::of(grouping.column()) else {
+    let Some(keys) = crate::lane_keys::LaneKeys::new(store, grouping) else {
         return tl;
     };
-    let ids = store.str_ids(sc);
-    let dict = store.dict(sc);
     let mut counts: FxHashMap<u32, u64> = FxHashMap::default();
     for &i in rows {
-        *counts.entry(ids[i as usize]).or_default() += 1;
+        *counts.entry(keys.id(i)).or_default() += 1;
     }
     tl.distinct = counts.len();
     let mut order: Vec<(u32, u64)> = counts.into_iter().collect();
-    order.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| dict.get(a.0).cmp(dict.get(b.0))));
+    order.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| keys.name(a.0).cmp(keys.name(b.0)))
+    });
     order.truncate(MAX_LANES);
     let lane_of: FxHashMap<u32, usize> = order
         .iter()
@@ -342,7 +348,7 @@ fn timeline(
     let key_col = StrCol::of(Column::AccessKey);
     let mut lanes: Vec<LaneBuild> = (0..order.len()).map(|_| LaneBuild::default()).collect();
     for (&i, &o) in rows.iter().zip(outcomes) {
-        let Some(&lane) = lane_of.get(&ids[i as usize]) else {
+        let Some(&lane) = lane_of.get(&keys.id(i)) else {
             continue;
         };
         let b = &mut lanes[lane];
@@ -383,7 +389,7 @@ fn timeline(
     tl.lanes = order
         .iter()
         .zip(lanes)
-        .map(|((id, total), b)| b.finish(store, dict.get(*id), *total))
+        .map(|((id, total), b)| b.finish(store, keys.name(*id), *total))
         .collect();
     tl
 }

@@ -285,6 +285,13 @@ pub fn column(col: Column) -> Option<String> {
             a = actor()
         ),
         Column::SourceFile => return None,
+        // Derived by linking events across the loaded trail (credential
+        // chains): no single-row SQL expression gives them; refused.
+        Column::Origin
+        | Column::Chain
+        | Column::Hops
+        | Column::Session
+        | Column::SourceIdentity => return None,
     })
 }
 

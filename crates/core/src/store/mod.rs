@@ -111,6 +111,9 @@ pub struct Store {
     /// only event indices; the IDs are read from `id_kind`/`id_value`).
     seen: HashTable<EventIdx>,
     duplicates: usize,
+    /// The credential graph (derived columns `origin`, `chain`, ...),
+    /// built after a load by the session; see [`crate::credentials`].
+    creds: Option<std::sync::Arc<crate::credentials::CredGraph>>,
 }
 
 impl Store {
@@ -243,6 +246,21 @@ impl Store {
                 }
             })
             .is_some()
+    }
+
+    /// The credential graph, once built for this store.
+    pub fn credential_graph(&self) -> Option<&std::sync::Arc<crate::credentials::CredGraph>> {
+        self.creds.as_ref()
+    }
+
+    /// Installs the credential graph built from this store.
+    pub fn set_credential_graph(&mut self, g: std::sync::Arc<crate::credentials::CredGraph>) {
+        self.creds = Some(g);
+    }
+
+    /// How many events the credential graph covers (0 before a build).
+    pub fn credential_graph_len(&self) -> usize {
+        self.creds.as_ref().map_or(0, |g| g.events())
     }
 
     /// Event time in epoch milliseconds, or [`NO_TIME`].
@@ -379,6 +397,10 @@ impl Store {
                 Cow::Borrowed(self.flag(col, idx).as_str())
             }
             Column::EventId => self.event_id(idx),
+            c if crate::credentials::is_derived(c) => match &self.creds {
+                Some(g) => g.value(self, c, idx),
+                None => Cow::Borrowed(""),
+            },
             Column::SourceFile => self
                 .origin(idx)
                 .map(|o| o.path.to_string_lossy())

@@ -69,6 +69,10 @@ impl Store {
                     _ => 2,
                 })
             }
+            c if crate::credentials::is_derived(c) => match self.credential_graph() {
+                Some(g) => g.sort_keys(self, c),
+                None => Box::new(|_| 0),
+            },
             Column::SourceFile => {
                 let files = self.files();
                 let mut order: Vec<u32> = (0..files.len() as u32).collect();

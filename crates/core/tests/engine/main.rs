@@ -4,6 +4,8 @@
 
 mod case_roundtrip;
 mod corrupt_inputs;
+mod credential_chains;
+mod credential_corpus;
 mod export_roundtrip;
 mod ingest_corpus;
 mod integrity_chain;

@@ -53,7 +53,7 @@ fn prepare(store: &Store) -> Prepared {
 
 /// Loads `paths`, sorts by eventName and prints the figures; with
 /// `prepare`, also readies the store for search and measures that.
-pub fn run(paths: &[PathBuf], json: bool, prepare_too: bool) -> ExitCode {
+pub fn run(paths: &[PathBuf], json: bool, prepare_too: bool, graph: bool) -> ExitCode {
     let mut store = Store::new();
     let t0 = Instant::now();
     let report = load_paths(paths, &LoadOptions::default(), &mut store);
@@ -71,6 +71,7 @@ pub fn run(paths: &[PathBuf], json: bool, prepare_too: bool) -> ExitCode {
         .first()
         .map(|&r| store.value(Column::EventName, r).into_owned())
         .unwrap_or_default();
+    let graphed = graph.then(|| crate::graph::measure(&mut store));
     let prepared = prepare_too.then(|| prepare(&store));
     if json {
         let v = serde_json::json!({
@@ -91,6 +92,7 @@ pub fn run(paths: &[PathBuf], json: bool, prepare_too: bool) -> ExitCode {
             "peak_rss_bytes": peak,
             "peak_rss_bytes_per_event": peak.map(per_event),
             "first_sorted": first,
+            "graph": graphed.as_ref().map(|g| g.json(load_s, events)),
             "prepare": prepared.as_ref().map(|p| serde_json::json!({
                 "seconds": p.seconds,
                 "store_bytes": p.store_bytes,
@@ -137,6 +139,9 @@ pub fn run(paths: &[PathBuf], json: bool, prepare_too: bool) -> ExitCode {
             per_event(p)
         ),
         None => println!("peak RSS unknown here: use /usr/bin/time -v"),
+    }
+    if let Some(g) = &graphed {
+        g.print(load_s, events);
     }
     if let Some(p) = &prepared {
         println!(

@@ -7,6 +7,7 @@
 //! high-water mark (VmHWM) itself.
 
 mod detect;
+mod graph;
 mod load;
 mod query;
 
@@ -42,6 +43,11 @@ enum Bench {
         /// after it.
         #[arg(long)]
         prepare: bool,
+        /// Then build the credential graph (origin, chain, hops, session)
+        /// as the session does after a load, and print its time and the
+        /// peak memory it added.
+        #[arg(long)]
+        graph: bool,
     },
     /// Build a store of N events by replicating the corpus's events, then
     /// time filters, full-text search, JSON paths, sorts and facets.
@@ -66,7 +72,8 @@ fn main() -> ExitCode {
             paths,
             json,
             prepare,
-        } => load::run(&paths, json, prepare),
+            graph,
+        } => load::run(&paths, json, prepare, graph),
         Bench::Detect { args } => {
             detect::run(&args);
             ExitCode::SUCCESS
