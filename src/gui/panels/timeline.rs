@@ -237,7 +237,7 @@ impl TimelineView {
         actions: &mut Vec<Action>,
     ) {
         let pal = Palette::of(ui);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new("Timeline").strong());
             ui.label("lanes by");
             let mut g = settings.lane_grouping;
