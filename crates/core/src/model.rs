@@ -88,21 +88,6 @@ impl Column {
         Column::ErrorCode,
     ];
 
-    /// The columns a new view of the app shows: the default table with
-    /// the credential chain's `origin` after the actor.
-    pub const DEFAULT_VIEW: [Column; 10] = [
-        Column::Time,
-        Column::Actor,
-        Column::Origin,
-        Column::Credential,
-        Column::EventName,
-        Column::EventSource,
-        Column::Region,
-        Column::Account,
-        Column::SourceIp,
-        Column::ErrorCode,
-    ];
-
     /// The columns the facet panel counts.
     pub const FACETS: [Column; 10] = [
         Column::Actor,

@@ -269,15 +269,13 @@ impl TimelineView {
             {
                 window.reset();
             }
-            if let (Some((a, b)), Some(tl)) = (window.range(), tl) {
-                if ui
+            if let Some((a, b)) = window.range()
+                && ui
                     .button("Filter to window")
                     .on_hover_text("Set the time filter to the zoomed window")
                     .clicked()
-                {
-                    actions.push(Action::SetTimeRange(Some((a, b))));
-                }
-                let _ = tl;
+            {
+                actions.push(Action::SetTimeRange(Some((a, b))));
             }
             ui.separator();
             for o in [Outcome::Read, Outcome::Write, Outcome::Error] {

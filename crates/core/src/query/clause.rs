@@ -43,16 +43,7 @@ pub fn quote_value(value: &str) -> String {
     if plain {
         return value.to_owned();
     }
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        if matches!(c, '"' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
+    phrase(value)
 }
 
 /// Adds `clause` to `query` (ANDed) when it is not there, removes it when
