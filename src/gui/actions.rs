@@ -79,6 +79,11 @@ pub enum Action {
     /// Ask for a `list-public-keys` JSON file, then check again with it.
     PickPublicKeys,
     ShowColumns,
+    /// Open the Sessions window (credential sessions of the current rows).
+    ShowSessions,
+    /// Select an event even when the current query hides it (the query
+    /// and time range are cleared then): the credential chain's links.
+    JumpToEvent(EventIdx),
     /// The column chooser changed the table's columns.
     SetColumns(Vec<ColumnSpec>),
     SetGrouping(LaneGrouping),

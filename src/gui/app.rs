@@ -71,6 +71,7 @@ pub struct TrailviewApp {
     pub detail: detail::DetailView,
     pub integrity_view: integrity::IntegrityView,
     pub tags: tag_manager::TagManager,
+    pub sessions: crate::gui::windows::sessions::SessionsView,
     pub stats: FrameStats,
     /// The action ("Open case…", "Close all") that was refused once because
     /// of unsaved marks; asked again, it goes ahead.
@@ -105,6 +106,7 @@ impl TrailviewApp {
             detail: detail::DetailView::default(),
             integrity_view: Default::default(),
             tags: tag_manager::TagManager::default(),
+            sessions: Default::default(),
             stats: FrameStats::default(),
             settings,
             discard_armed: None,
@@ -153,6 +155,7 @@ impl TrailviewApp {
         }
         if self.ctx.is_none() {
             self.ctx = Some(ctx.clone());
+            install_fonts(&ctx);
             let repaint = ctx.clone();
             self.session
                 .set_waker(Arc::new(move || repaint.request_repaint()));
@@ -285,6 +288,7 @@ impl TrailviewApp {
             Modal::Export => self.export.show(&ctx, session, &mut open, actions),
             Modal::Tags => self.tags.show(&ctx, session, &mut open, actions),
             Modal::Athena => self.athena.show(&ctx, session, &mut open, actions),
+            Modal::Sessions => self.sessions.show(&ctx, session, &mut open, actions),
             Modal::Columns => {
                 let mut specs = session.view().columns.clone();
                 if self.columns.show(&ctx, &mut specs, &mut open) {
@@ -410,4 +414,24 @@ impl eframe::App for TrailviewApp {
             log::warn!("autosave failed: {e}");
         }
     }
+}
+
+/// The proportional font falls back to the monospace one (Hack) for the
+/// glyphs Ubuntu lacks: the arrows of credential chains (`→`) are in cells,
+/// the detail pane and the Sessions window.
+fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    let mono = fonts
+        .families
+        .get(&egui::FontFamily::Monospace)
+        .and_then(|f| f.first())
+        .cloned();
+    if let (Some(mono), Some(prop)) = (
+        mono,
+        fonts.families.get_mut(&egui::FontFamily::Proportional),
+    ) && !prop.contains(&mono)
+    {
+        prop.push(mono);
+    }
+    ctx.set_fonts(fonts);
 }

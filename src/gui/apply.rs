@@ -160,6 +160,8 @@ impl TrailviewApp {
             Action::ShowIntegrity => self.modal = Some(Modal::Integrity),
             Action::PickPublicKeys => self.pick(PickKind::PublicKeys, PickPurpose::PublicKeys, ctx),
             Action::ShowColumns => self.modal = Some(Modal::Columns),
+            Action::ShowSessions => self.modal = Some(Modal::Sessions),
+            Action::JumpToEvent(idx) => self.jump_to_event(idx),
             Action::SetGrouping(g) => {
                 self.settings.lane_grouping = g;
                 self.session.set_summary_options(SummaryOptions {
@@ -220,6 +222,24 @@ impl TrailviewApp {
     }
 
     /// The query box's text becomes the view's query.
+    /// Focuses `idx`; when the current rows hide it, clears the query and
+    /// the time range first (the focus is kept across the new rows).
+    fn jump_to_event(&mut self, idx: trailview_core::model::EventIdx) {
+        let rows = self.session.rows().clone();
+        if let Some(pos) = rows.iter().position(|&r| r == idx) {
+            self.session.selection_mut().select_only(&rows, pos);
+        } else {
+            let sel = self.session.selection_mut();
+            sel.focus = Some(idx);
+            sel.focus_pos = None;
+            sel.marked.clear();
+            sel.marked.insert(idx);
+            self.session.update_view(|v| v.time_range = None);
+            self.set_query(String::new());
+        }
+        self.requests.scroll = crate::gui::panels::table::Scroll::ToSelection;
+    }
+
     fn set_query(&mut self, text: String) {
         self.query_text = text.clone();
         self.session.update_view(|v| v.query = text);

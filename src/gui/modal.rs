@@ -11,4 +11,5 @@ pub enum Modal {
     Columns,
     Tags,
     Athena,
+    Sessions,
 }

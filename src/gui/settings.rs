@@ -14,13 +14,14 @@ const KEY: &str = "trailview.settings";
 /// who, what, from where, did it fail, where) fits a 1280-point window
 /// beside the facets and the detail pane without scrolling sideways; the
 /// rest follows.
-pub const DEFAULT_COLUMNS: [Column; 9] = [
+pub const DEFAULT_COLUMNS: [Column; 10] = [
     Column::Time,
     Column::Actor,
     Column::EventName,
     Column::SourceIp,
     Column::ErrorCode,
     Column::Region,
+    Column::Origin,
     Column::Credential,
     Column::EventSource,
     Column::Account,

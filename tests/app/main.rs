@@ -3,10 +3,12 @@
 //! binary's command line, and the packaging files.
 
 mod athena_sql;
+mod cli_sessions;
 mod cli_stats_list;
 mod gui_app;
 mod gui_athena;
 mod gui_case;
+mod gui_credentials;
 mod gui_detail;
 mod gui_export_path;
 mod gui_harness;

@@ -95,6 +95,7 @@ impl DetailView {
         }
         scroll.show(ui, |ui| {
             identity_summary(ui, store, idx, actions);
+            crate::gui::panels::chain::show(ui, store, idx, settings, actions);
             redaction_note(ui, &json, actions);
             ui.separator();
             ui.label(egui::RichText::new("Event JSON").strong());

@@ -144,6 +144,9 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<Actio
     if ui.button("Integrity…").clicked() {
         actions.push(Action::ShowIntegrity);
     }
+    if ui.button("Sessions…").clicked() {
+        actions.push(Action::ShowSessions);
+    }
     ui.separator();
     ui.radio_value(&mut settings.local_time, false, "Times in UTC");
     ui.radio_value(&mut settings.local_time, true, "Times in local time");

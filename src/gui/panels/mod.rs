@@ -1,6 +1,7 @@
 //! The parts of the main view, each drawing the session's state and
 //! collecting actions.
 
+pub mod chain;
 pub mod detail;
 pub mod facets;
 pub mod histogram;

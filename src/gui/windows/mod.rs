@@ -7,4 +7,5 @@ pub mod export_dialog;
 pub mod integrity;
 pub mod integrity_tables;
 pub mod load_report;
+pub mod sessions;
 pub mod tag_manager;
