@@ -120,7 +120,7 @@ pub fn session_rows(store: &Store, rows: &[EventIdx]) -> Vec<SessionRow> {
     .collect();
     let mut acc: FxHashMap<u32, Acc> = FxHashMap::default();
     for &i in rows {
-        let Some(node) = g.node_id(store, i) else {
+        let Some(node) = g.session_id(store, i) else {
             continue;
         };
         if keys.get(i as usize).is_none_or(|&k| k == 0) {
@@ -222,7 +222,7 @@ fn first_seen_by_node(store: &Store, g: &CredGraph) -> FxHashMap<u32, Vec<String
     // (origin, name) -> (time, node)
     let mut earliest: FxHashMap<(u32, u32), (i64, u32)> = FxHashMap::default();
     for i in 0..g.events().min(store.len()) as EventIdx {
-        let Some(node) = g.node_id(store, i) else {
+        let Some(node) = g.session_id(store, i) else {
             continue;
         };
         let origin = g.origin_id(store, i);

@@ -173,6 +173,11 @@ pub struct SessionContext<'a> {
     pub session_issuer: Option<SessionIssuer<'a>>,
     #[serde(borrow)]
     pub attributes: Option<SessionAttributes<'a>>,
+    /// Read for the credential graph (an EC2 instance profile's sessions).
+    #[serde(rename = "ec2RoleDelivery", borrow)]
+    pub ec2_role_delivery: Loose<'a>,
+    #[serde(rename = "sourceIdentity", borrow)]
+    pub source_identity: Loose<'a>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq, Deserialize)]
@@ -189,6 +194,9 @@ pub struct SessionIssuer<'a> {
 pub struct SessionAttributes<'a> {
     #[serde(rename = "mfaAuthenticated", borrow)]
     pub mfa_authenticated: Loose<'a>,
+    /// When the session's credentials were made (a console sign-in's time).
+    #[serde(rename = "creationDate", borrow)]
+    pub creation_date: Loose<'a>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq, Deserialize)]
@@ -302,7 +310,10 @@ fn fields_from_value(v: &serde_json::Value) -> RecordFields<'static> {
                 }),
                 attributes: Some(SessionAttributes {
                     mfa_authenticated: s(u, &["sessionContext", "attributes", "mfaAuthenticated"]),
+                    creation_date: s(u, &["sessionContext", "attributes", "creationDate"]),
                 }),
+                ec2_role_delivery: s(u, &["sessionContext", "ec2RoleDelivery"]),
+                source_identity: s(u, &["sessionContext", "sourceIdentity"]),
             }),
             on_behalf_of: Some(OnBehalfOf {
                 user_id: s(u, &["onBehalfOf", "userId"]),

@@ -119,6 +119,18 @@ fn session_context(text: &str, i: usize) -> Option<(SessionContext<'_>, usize)> 
             c.attributes = v;
             Some(end)
         }
+        b"ec2RoleDelivery" => {
+            once(&mut seen, 2)?;
+            let (v, end) = loose(text, i)?;
+            c.ec2_role_delivery = v;
+            Some(end)
+        }
+        b"sourceIdentity" => {
+            once(&mut seen, 3)?;
+            let (v, end) = loose(text, i)?;
+            c.source_identity = v;
+            Some(end)
+        }
         _ => skip_value(b, i),
     })?;
     Some((c, end))
@@ -143,8 +155,20 @@ fn session_issuer(text: &str, i: usize) -> Option<(SessionIssuer<'_>, usize)> {
 }
 
 fn attributes(text: &str, i: usize) -> Option<(SessionAttributes<'_>, usize)> {
+    let b = text.as_bytes();
     let mut a = SessionAttributes::default();
-    let end = single_field(text, i, b"mfaAuthenticated", &mut a.mfa_authenticated)?;
+    let mut seen = 0u32;
+    let end = read_object(b, i, |key, i| {
+        let (bit, slot) = match key {
+            b"mfaAuthenticated" => (0, &mut a.mfa_authenticated),
+            b"creationDate" => (1, &mut a.creation_date),
+            _ => return skip_value(b, i),
+        };
+        once(&mut seen, bit)?;
+        let (v, end) = loose(text, i)?;
+        *slot = v;
+        Some(end)
+    })?;
     Some((a, end))
 }
 

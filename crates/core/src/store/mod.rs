@@ -8,6 +8,7 @@
 //! [`facets`].
 
 pub mod batch;
+pub mod creds;
 pub mod facets;
 pub mod fetch;
 pub mod heap;
@@ -114,6 +115,8 @@ pub struct Store {
     /// The credential graph (derived columns `origin`, `chain`, ...),
     /// built after a load by the session; see [`crate::credentials`].
     creds: Option<std::sync::Arc<crate::credentials::CredGraph>>,
+    /// The sparse facts the graph is built from, captured at ingest.
+    cred_table: creds::CredTable,
 }
 
 impl Store {
@@ -221,6 +224,17 @@ impl Store {
         self.console.extend(pick(&batch.console, &kept));
         self.file_of.extend(kept.iter().map(|_| file_id));
         self.record_index.extend(pick(&batch.record_index, &kept));
+        let base = self.time.len() - kept.len();
+        let key_map = &maps[StrCol::AccessKey as usize];
+        self.cred_table.append(
+            batch.creds,
+            |local| {
+                kept.binary_search(&(local as usize))
+                    .ok()
+                    .map(|p| (base + p) as EventIdx)
+            },
+            |local| key_map.get(local as usize).copied().unwrap_or(0),
+        );
         out.added += kept.len();
         // Chunks whose events were all duplicates are not kept.
         self.raw.drop_unused(first_chunk, &used);
@@ -251,6 +265,12 @@ impl Store {
     /// The credential graph, once built for this store.
     pub fn credential_graph(&self) -> Option<&std::sync::Arc<crate::credentials::CredGraph>> {
         self.creds.as_ref()
+    }
+
+    /// The sparse credential facts captured at ingest
+    /// ([`creds::CredTable`]).
+    pub fn cred_table(&self) -> &creds::CredTable {
+        &self.cred_table
     }
 
     /// Installs the credential graph built from this store.
