@@ -9,6 +9,7 @@
 
 use crate::model::EventIdx;
 use crate::store::Store;
+use crate::store::creds::EVENT_ID_AS_STORED;
 pub(crate) use crate::store::creds::IssueKind;
 
 /// One successful issuing call.
@@ -52,7 +53,11 @@ pub(crate) fn issues(store: &Store) -> Vec<Issue> {
             kind: i.kind,
             key: s(i.key),
             shared_event_id: s(i.shared_event_id),
-            event_id: s(i.event_id),
+            event_id: if i.event_id == EVENT_ID_AS_STORED {
+                store.event_id(i.event).into_owned()
+            } else {
+                s(i.event_id)
+            },
             source_identity: s(i.source_identity),
             issued_for: s(i.issued_for),
             federated_origin: s(i.federated_origin),

@@ -50,9 +50,19 @@ pub fn may_capture(f: &RecordFields<'_>) -> bool {
 /// Reads what a record for which [`may_capture`] holds adds, if anything.
 pub fn capture(name: &str, raw: &str) -> Option<Captured> {
     if name == "ConsoleLogin" {
-        let v: Value = serde_json::from_str(raw).ok()?;
-        let ok = text(&v, &["responseElements", "ConsoleLogin"]) == "Success"
-            && text(&v, &["errorCode"]).is_empty();
+        let ok = match serde_json::from_str::<doc::Doc<'_>>(raw) {
+            Ok(d) => {
+                d.response
+                    .0
+                    .is_some_and(|r| r.console_login.get() == "Success")
+                    && d.error_code.get().is_empty()
+            }
+            Err(_) => {
+                let v: Value = serde_json::from_str(raw).ok()?;
+                text(&v, &["responseElements", "ConsoleLogin"]) == "Success"
+                    && text(&v, &["errorCode"]).is_empty()
+            }
+        };
         return ok.then_some(Captured::Login);
     }
     let marker = if name == "GetRoleCredentials" {
@@ -102,8 +112,19 @@ fn or_unknown(s: &str) -> &str {
 }
 
 /// Reads an issuing call; `None` when it issued nothing (failed, no
-/// credentials in the response, or not JSON).
+/// credentials in the response, or not JSON). The typed reader of
+/// [`doc`] reads only the fields used (no tree is built); a record it
+/// refuses (a duplicated key) is read through a `serde_json::Value`, which
+/// gives the same answer for every record the typed reader accepts.
 pub fn parse_issue(name: &str, bytes: &[u8]) -> Option<IssueText> {
+    match serde_json::from_slice::<doc::Doc<'_>>(bytes) {
+        Ok(d) => d.issue(name),
+        Err(_) => parse_issue_value(name, bytes),
+    }
+}
+
+/// [`parse_issue`] over a generic tree.
+fn parse_issue_value(name: &str, bytes: &[u8]) -> Option<IssueText> {
     let v: Value = serde_json::from_slice(bytes).ok()?;
     if !text(&v, &["errorCode"]).is_empty() {
         return None;
@@ -201,6 +222,285 @@ pub fn parse_issue(name: &str, bytes: &[u8]) -> Option<IssueText> {
     })
 }
 
+mod doc {
+    //! The fields of an issuing call, read by serde without building a
+    //! tree. [`Str`] is a string or nothing (any other type reads as
+    //! absent, as `Value::as_str` does) and [`Obj`] an object or nothing,
+    //! so only a duplicated key makes the typed read fail.
+
+    use std::borrow::Cow;
+    use std::marker::PhantomData;
+
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    use super::{IssueText, or_unknown, principal_of_arn};
+    use crate::store::creds::IssueKind;
+
+    #[derive(Debug, Default)]
+    pub struct Str<'a>(Option<Cow<'a, str>>);
+
+    impl Str<'_> {
+        pub fn get(&self) -> &str {
+            self.0.as_deref().unwrap_or("")
+        }
+    }
+
+    impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Str<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                    Ok(Str(Some(Cow::Borrowed(v))))
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                    Ok(Str(Some(Cow::Owned(v.to_owned()))))
+                }
+                fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                    Ok(Str(Some(Cow::Owned(v))))
+                }
+                fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                    Ok(Str(None))
+                }
+                fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                    Ok(Str(None))
+                }
+                fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                    Ok(Str(None))
+                }
+                fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                    Ok(Str(None))
+                }
+                fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(Str(None))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                    Ok(Str(None))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                    Ok(Str(None))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// An object read as `T`, or nothing for any other value.
+    #[derive(Debug, Default)]
+    pub struct Obj<T>(pub Option<T>);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V<T>(PhantomData<T>);
+            impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+                type Value = Obj<T>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                    T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| Obj(Some(t)))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                    Ok(Obj(None))
+                }
+                fn visit_borrowed_str<E: de::Error>(self, _: &'de str) -> Result<Self::Value, E> {
+                    Ok(Obj(None))
+                }
+                fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                    Ok(Obj(None))
+                }
+                fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                    Ok(Obj(None))
+                }
+                fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                    Ok(Obj(None))
+                }
+                fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                    Ok(Obj(None))
+                }
+                fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                    Ok(Obj(None))
+                }
+                fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(Obj(None))
+                }
+            }
+            d.deserialize_any(V(PhantomData))
+        }
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    pub struct Doc<'a> {
+        #[serde(rename = "errorCode", borrow)]
+        pub error_code: Str<'a>,
+        #[serde(rename = "eventID", borrow)]
+        event_id: Str<'a>,
+        #[serde(rename = "sharedEventID", borrow)]
+        shared_event_id: Str<'a>,
+        #[serde(rename = "userIdentity", borrow)]
+        user_identity: Obj<Identity<'a>>,
+        #[serde(rename = "requestParameters", borrow)]
+        request: Obj<Request<'a>>,
+        #[serde(rename = "responseElements", borrow)]
+        pub response: Obj<Response<'a>>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    struct Identity<'a> {
+        #[serde(rename = "userName", borrow)]
+        user_name: Str<'a>,
+        #[serde(rename = "identityProvider", borrow)]
+        identity_provider: Str<'a>,
+        #[serde(rename = "principalId", borrow)]
+        principal_id: Str<'a>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    struct Request<'a> {
+        #[serde(rename = "sourceIdentity", borrow)]
+        source_identity: Str<'a>,
+        #[serde(rename = "principalArn", borrow)]
+        principal_arn: Str<'a>,
+        #[serde(rename = "providerId", borrow)]
+        provider_id: Str<'a>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    pub struct Response<'a> {
+        #[serde(borrow)]
+        credentials: Obj<Key<'a>>,
+        #[serde(rename = "roleCredentials", borrow)]
+        role_credentials: Obj<Key<'a>>,
+        #[serde(borrow)]
+        subject: Str<'a>,
+        #[serde(borrow)]
+        issuer: Str<'a>,
+        #[serde(rename = "subjectFromWebIdentityToken", borrow)]
+        subject_from_web_identity_token: Str<'a>,
+        #[serde(borrow)]
+        provider: Str<'a>,
+        #[serde(rename = "sourceIdentity", borrow)]
+        source_identity: Str<'a>,
+        #[serde(rename = "assumedRoleUser", borrow)]
+        assumed_role_user: Obj<Arn<'a>>,
+        #[serde(rename = "federatedUser", borrow)]
+        federated_user: Obj<Arn<'a>>,
+        #[serde(rename = "ConsoleLogin", borrow)]
+        pub console_login: Str<'a>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    struct Key<'a> {
+        #[serde(rename = "accessKeyId", borrow)]
+        access_key_id: Str<'a>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    struct Arn<'a> {
+        #[serde(borrow)]
+        arn: Str<'a>,
+    }
+
+    fn arn_of<'s>(a: &'s Obj<Arn<'_>>) -> &'s str {
+        a.0.as_ref().map_or("", |a| a.arn.get())
+    }
+
+    fn first<'s>(v: &[&'s str]) -> &'s str {
+        v.iter().copied().find(|s| !s.is_empty()).unwrap_or("")
+    }
+
+    impl Doc<'_> {
+        /// The same answer as `parse_issue_value` on the same record.
+        pub fn issue(&self, name: &str) -> Option<IssueText> {
+            if !self.error_code.get().is_empty() {
+                return None;
+            }
+            let none = Response::default();
+            let r = self.response.0.as_ref().unwrap_or(&none);
+            let key_of = |k: &Obj<Key<'_>>| {
+                k.0.as_ref()
+                    .map_or("", |k| k.access_key_id.get())
+                    .to_owned()
+            };
+            let key = if name == "GetRoleCredentials" {
+                key_of(&r.role_credentials)
+            } else {
+                key_of(&r.credentials)
+            };
+            if key.is_empty() {
+                return None;
+            }
+            let no_id = Identity::default();
+            let ui = self.user_identity.0.as_ref().unwrap_or(&no_id);
+            let no_req = Request::default();
+            let req = self.request.0.as_ref().unwrap_or(&no_req);
+            let (kind, federated_origin) = match name {
+                "AssumeRoleWithSAML" => {
+                    let subject = first(&[r.subject.get(), ui.user_name.get()]);
+                    let issuer = first(&[
+                        r.issuer.get(),
+                        ui.identity_provider.get(),
+                        req.principal_arn.get(),
+                    ]);
+                    (
+                        IssueKind::Federated,
+                        format!("{} (SAML {})", or_unknown(subject), or_unknown(issuer)),
+                    )
+                }
+                "AssumeRoleWithWebIdentity" => {
+                    let subject =
+                        first(&[r.subject_from_web_identity_token.get(), ui.user_name.get()]);
+                    let provider = first(&[
+                        r.provider.get(),
+                        ui.identity_provider.get(),
+                        req.provider_id.get(),
+                    ]);
+                    (
+                        IssueKind::Federated,
+                        format!(
+                            "{} (web identity {})",
+                            or_unknown(subject),
+                            or_unknown(provider)
+                        ),
+                    )
+                }
+                "GetRoleCredentials" => {
+                    let user = first(&[ui.user_name.get(), ui.principal_id.get()]);
+                    (
+                        IssueKind::IdentityCenter,
+                        format!("{} (Identity Center)", or_unknown(user)),
+                    )
+                }
+                _ => (IssueKind::ByCaller, String::new()),
+            };
+            let arn = first(&[arn_of(&r.assumed_role_user), arn_of(&r.federated_user)]);
+            Some(IssueText {
+                kind: Some(kind),
+                key,
+                shared_event_id: self.shared_event_id.get().to_owned(),
+                event_id: self.event_id.get().to_owned(),
+                source_identity: first(&[req.source_identity.get(), r.source_identity.get()])
+                    .to_owned(),
+                issued_for: principal_of_arn(arn).to_owned(),
+                federated_origin,
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +560,31 @@ mod tests {
         assert_eq!(i.federated_origin, "bob (Identity Center)");
         let login = r#"{"eventName":"ConsoleLogin","responseElements":{"ConsoleLogin":"Success"}}"#;
         assert_eq!(cap(login), Some(Captured::Login));
+    }
+
+    #[test]
+    fn typed_reader_agrees_with_the_tree() {
+        let cases = [
+            r#"{"eventID":"e","sharedEventID":7,"requestParameters":{"sourceIdentity":["x"]},"responseElements":{"credentials":{"accessKeyId":"ASIA1"},"sourceIdentity":"si","assumedRoleUser":"str","federatedUser":{"arn":"arn:aws:sts::1:federated-user/bob"}}}"#,
+            r#"{"userIdentity":{"userName":"u","identityProvider":{"x":1}},"requestParameters":{"principalArn":"p","providerId":"q"},"responseElements":{"credentials":{"accessKeyId":"ASIA1"},"subject":null,"issuer":"i","provider":"v"}}"#,
+            r#"{"userIdentity":[1],"requestParameters":null,"responseElements":{"credentials":{"accessKeyId":"ASIA1"},"roleCredentials":{"accessKeyId":"ASIA2"}}}"#,
+            r#"{"errorCode":5,"responseElements":{"credentials":{"accessKeyId":"ASIA1"}}}"#,
+            r#"{"errorCode":"X","responseElements":{"credentials":{"accessKeyId":"ASIA1"}}}"#,
+            r#"{"responseElements":{"credentials":{"accessKeyId":"ASIA1","accessKeyId":"ASIA3"}}}"#,
+        ];
+        for raw in cases {
+            for name in [
+                "AssumeRole",
+                "AssumeRoleWithSAML",
+                "AssumeRoleWithWebIdentity",
+                "GetRoleCredentials",
+            ] {
+                assert_eq!(
+                    parse_issue(name, raw.as_bytes()),
+                    parse_issue_value(name, raw.as_bytes()),
+                    "{name} {raw}"
+                );
+            }
+        }
     }
 }

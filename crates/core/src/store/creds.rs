@@ -13,7 +13,6 @@
 use rustc_hash::FxHashMap;
 
 use crate::model::EventIdx;
-use crate::store::interner::Interner;
 
 /// What kind of call issued a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +111,10 @@ impl BatchCreds {
     }
 }
 
+/// [`Issue::event_id`] when the call's `eventID` is the text the store
+/// keeps for the event.
+pub const EVENT_ID_AS_STORED: u32 = u32::MAX;
+
 /// One successful issuing call in the store (texts are ids of
 /// [`CredTable::texts`]).
 #[derive(Debug, Clone, Copy)]
@@ -120,6 +123,8 @@ pub struct Issue {
     pub kind: IssueKind,
     pub key: u32,
     pub shared_event_id: u32,
+    /// The call's `eventID` (a string), else 0; most are the store's own
+    /// eventID of the event, which is not kept twice: [`EVENT_ID_AS_STORED`].
     pub event_id: u32,
     pub source_identity: u32,
     pub issued_for: u32,
@@ -145,33 +150,81 @@ pub struct CredTable {
     pub logins: Vec<EventIdx>,
     /// By the store's access-key id.
     pub keys: FxHashMap<u32, KeyFacts>,
-    pub texts: Interner,
+    pub texts: Texts,
+}
+
+/// Append-only texts without a dictionary: the issue texts are nearly all
+/// distinct (keys, event ids), so interning them would cost a hash entry
+/// and a shared allocation each for nothing. Id 0 is the empty text.
+#[derive(Debug, Default)]
+pub struct Texts {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    /// Adds `s`, returning its id (0 for an empty text).
+    pub fn push(&mut self, s: &str) -> u32 {
+        if s.is_empty() {
+            return 0;
+        }
+        self.text.push_str(s);
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        self.ends.len() as u32
+    }
+
+    /// The text of `id` ("" for 0 or an unknown id).
+    pub fn get(&self, id: u32) -> &str {
+        let Some(i) = (id as usize).checked_sub(1) else {
+            return "";
+        };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).map_or(0, |&e| e as usize)
+        };
+        let end = self.ends.get(i).map_or(0, |&e| e as usize);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    /// Bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + 4 * self.ends.capacity()
+    }
 }
 
 impl CredTable {
     /// Adds a batch's facts: `global(local)` is the store index of a kept
     /// event (`None` for a dropped duplicate), `key_id(local)` the store id
     /// of a batch-local key id.
+    /// `stored_id(local, &iss.event_id)` is the eventID text the batch keeps for an event.
     pub(crate) fn append(
         &mut self,
         b: BatchCreds,
         global: impl Fn(u32) -> Option<EventIdx>,
         key_id: impl Fn(u32) -> u32,
+        stored_id: impl Fn(u32, &str) -> bool,
     ) {
         for (local, iss) in b.issues {
             let (Some(event), Some(kind)) = (global(local), iss.kind) else {
                 continue;
             };
             let t = &mut self.texts;
+            let event_id = if !iss.event_id.is_empty() && stored_id(local, &iss.event_id) {
+                EVENT_ID_AS_STORED
+            } else {
+                t.push(&iss.event_id)
+            };
             self.issues.push(Issue {
                 event,
                 kind,
-                key: t.intern(&iss.key),
-                shared_event_id: t.intern(&iss.shared_event_id),
-                event_id: t.intern(&iss.event_id),
-                source_identity: t.intern(&iss.source_identity),
-                issued_for: t.intern(&iss.issued_for),
-                federated_origin: t.intern(&iss.federated_origin),
+                key: t.push(&iss.key),
+                shared_event_id: t.push(&iss.shared_event_id),
+                event_id,
+                source_identity: t.push(&iss.source_identity),
+                issued_for: t.push(&iss.issued_for),
+                federated_origin: t.push(&iss.federated_origin),
             });
         }
         self.logins.extend(b.logins.into_iter().filter_map(&global));
@@ -186,25 +239,31 @@ impl CredTable {
                 continue;
             }
             let t = &mut self.texts;
-            let mut hint = |h: Option<(bool, String)>| {
+            let f = self.keys.entry(id).or_default();
+            let hint = |t: &mut Texts, h: Option<(bool, String)>| {
                 h.map(|(ec2, si)| Hint {
                     ec2_role_delivery: ec2,
-                    source_identity: t.intern(&si),
+                    source_identity: t.push(&si),
                 })
             };
-            let (label, first) = (hint(lk.label), hint(lk.first));
-            let created = lk.console_created.map(|c| t.intern(&c)).unwrap_or(0);
-            let f = self.keys.entry(id).or_default();
             if f.first.is_none() {
-                f.first = first;
+                f.first = hint(t, lk.first);
             }
             if f.label.is_none() {
-                f.label = label;
+                f.label = hint(t, lk.label);
             }
             if f.console_created == 0 {
-                f.console_created = created;
+                f.console_created = lk.console_created.map_or(0, |c| t.push(&c));
             }
         }
+    }
+
+    /// Approximate bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.issues.capacity() * std::mem::size_of::<Issue>()
+            + self.logins.capacity() * 4
+            + self.keys.capacity() * (4 + std::mem::size_of::<KeyFacts>() + 1)
+            + self.texts.heap_bytes()
     }
 
     /// The hint of key `key`'s naming event (else of its first event).

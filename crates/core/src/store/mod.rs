@@ -234,6 +234,12 @@ impl Store {
                     .map(|p| (base + p) as EventIdx)
             },
             |local| key_map.get(local as usize).copied().unwrap_or(0),
+            |local, text| {
+                batch
+                    .event_id
+                    .get(local as usize)
+                    .is_some_and(|e| *e == EventIdText::parse(text))
+            },
         );
         out.added += kept.len();
         // Chunks whose events were all duplicates are not kept.
@@ -434,7 +440,8 @@ impl Store {
         let n = self.len();
         let columns = n * (8 + 4 * N_STR + 4 + 16 + 1 + 12 + 4 + 4);
         let dicts = self.dicts.iter().map(Interner::heap_bytes).sum::<usize>()
-            + self.other_ids.heap_bytes();
+            + self.other_ids.heap_bytes()
+            + self.cred_table.heap_bytes();
         let (raw_compressed, raw_uncompressed) = self.raw.sizes();
         let (raw_gzip, _) = self.raw.gzip_sizes();
         MemoryReport {
