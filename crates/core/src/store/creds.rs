@@ -197,13 +197,14 @@ impl Texts {
 impl CredTable {
     /// Adds a batch's facts: `global(local)` is the store index of a kept
     /// event (`None` for a dropped duplicate), `key_id(local)` the store id
-    /// of a batch-local key id.
+    /// of a batch-local key id and whether this batch is the first to use
+    /// it.
     /// `stored_id(local, &iss.event_id)` is the eventID text the batch keeps for an event.
     pub(crate) fn append(
         &mut self,
         b: BatchCreds,
         global: impl Fn(u32) -> Option<EventIdx>,
-        key_id: impl Fn(u32) -> u32,
+        key_id: impl Fn(u32) -> (u32, bool),
         stored_id: impl Fn(u32, &str) -> bool,
     ) {
         for (local, iss) in b.issues {
@@ -234,8 +235,27 @@ impl CredTable {
         let mut keys: Vec<(u32, LocalKey)> = b.keys.into_iter().collect();
         keys.sort_unstable_by_key(|(k, _)| *k);
         for (local, lk) in keys {
-            let id = key_id(local);
+            let (id, new) = key_id(local);
             if id == 0 {
+                continue;
+            }
+            // Most keys say nothing: a new key whose first and naming
+            // events have no hint and no console time needs no entry (a
+            // key without one reads as such). A known key without an entry
+            // was decided by the batch that saw it first.
+            let plain = |h: &Option<(bool, String)>| {
+                h.as_ref().is_some_and(|(ec2, si)| !ec2 && si.is_empty())
+            };
+            let existing = self.keys.contains_key(&id);
+            if !existing && !new && lk.console_created.is_none() {
+                continue;
+            }
+            if !existing
+                && new
+                && plain(&lk.first)
+                && plain(&lk.label)
+                && lk.console_created.is_none()
+            {
                 continue;
             }
             let t = &mut self.texts;
@@ -246,11 +266,17 @@ impl CredTable {
                     source_identity: t.push(&si),
                 })
             };
-            if f.first.is_none() {
-                f.first = hint(t, lk.first);
-            }
-            if f.label.is_none() {
-                f.label = hint(t, lk.label);
+            if !new && !existing {
+                // Decided plain by the key's first batch.
+                f.first = Some(Hint::default());
+                f.label = Some(Hint::default());
+            } else {
+                if f.first.is_none() {
+                    f.first = hint(t, lk.first);
+                }
+                if f.label.is_none() {
+                    f.label = hint(t, lk.label);
+                }
             }
             if f.console_created == 0 {
                 f.console_created = lk.console_created.map_or(0, |c| t.push(&c));

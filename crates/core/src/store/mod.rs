@@ -161,6 +161,7 @@ impl Store {
         let n_chunks = batch.chunks.len();
         let first_chunk = self.raw.append(batch.chunks);
         let mut used = vec![false; n_chunks];
+        let keys_before = self.dicts[StrCol::AccessKey as usize].len() as u32;
         // Map each batch-local string id to a global id once.
         let maps: Vec<Vec<u32>> = batch
             .dicts
@@ -233,7 +234,10 @@ impl Store {
                     .ok()
                     .map(|p| (base + p) as EventIdx)
             },
-            |local| key_map.get(local as usize).copied().unwrap_or(0),
+            |local| {
+                let id = key_map.get(local as usize).copied().unwrap_or(0);
+                (id, id >= keys_before)
+            },
             |local, text| {
                 batch
                     .event_id
