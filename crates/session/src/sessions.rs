@@ -2,8 +2,8 @@
 //! session (what one set of credentials did) for the app's Sessions
 //! window and `trailview sessions`.
 //!
-//! A session is every event of one node of the credential graph that has
-//! a session id (its access key). Rows are computed over any row set (the
+//! A session is every event with one session id of the credential graph
+//! (its access key, or user + console sign-in time). Rows are computed over any row set (the
 //! current view's rows), while "first seen" looks at all loaded events:
 //! an event name is first seen in a session when the session holds the
 //! earliest call of that name by the session's origin.
