@@ -74,7 +74,8 @@ struct LocalKey {
 pub struct BatchCreds {
     issues: Vec<(u32, IssueText)>,
     logins: Vec<u32>,
-    keys: FxHashMap<u32, LocalKey>,
+    /// By batch-local key id (dense, so a vector, not a hash map).
+    keys: Vec<LocalKey>,
 }
 
 impl BatchCreds {
@@ -93,7 +94,13 @@ impl BatchCreds {
     /// console sign-in time (`""` when not a console event). Only a key's
     /// first events are kept.
     pub fn see_key(&mut self, key: u32, labels: bool, hint: (bool, &str), console_created: &str) {
-        let k = self.keys.entry(key).or_default();
+        let i = key as usize;
+        if i >= self.keys.len() {
+            self.keys.resize_with(i + 1, LocalKey::default);
+        }
+        let Some(k) = self.keys.get_mut(i) else {
+            return;
+        };
         if k.first.is_none() {
             k.first = Some((hint.0, hint.1.to_owned()));
         }
@@ -232,9 +239,11 @@ impl CredTable {
         // Key facts: the first batch that saw a key decides (batches come
         // in load order). A duplicate event has the same bytes as the
         // event kept before it, so its hints are that event's.
-        let mut keys: Vec<(u32, LocalKey)> = b.keys.into_iter().collect();
-        keys.sort_unstable_by_key(|(k, _)| *k);
-        for (local, lk) in keys {
+        for (local, lk) in b.keys.into_iter().enumerate() {
+            let local = local as u32;
+            if lk.first.is_none() {
+                continue; // no event of the batch used this key id
+            }
             let (id, new) = key_id(local);
             if id == 0 {
                 continue;
