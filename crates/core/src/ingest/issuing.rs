@@ -48,6 +48,25 @@ pub fn may_capture(f: &RecordFields<'_>) -> bool {
 }
 
 /// Reads what a record for which [`may_capture`] holds adds, if anything.
+/// A call made by its caller's credentials (`AssumeRole`,
+/// `GetSessionToken`, ...) whose values the record reader located is read
+/// from those values alone (same answer, a fraction of the text).
+pub fn capture_fields(f: &RecordFields<'_>, raw: &str) -> Option<Captured> {
+    let name = f.event_name.as_str();
+    let by_caller = ISSUER_NAMES.contains(&name)
+        && !matches!(name, "AssumeRoleWithSAML" | "AssumeRoleWithWebIdentity");
+    if by_caller && f.spans.complete {
+        let response = f.spans.response?;
+        memchr::memmem::find(response.as_bytes(), b"\"credentials\"")?;
+        if let Some(d) = doc::Doc::from_spans(&f.spans) {
+            return d.issue(name).map(Captured::Issue);
+        }
+    }
+    capture(name, raw)
+}
+
+/// Reads what a record for which [`may_capture`] holds adds, if anything,
+/// from its whole text.
 pub fn capture(name: &str, raw: &str) -> Option<Captured> {
     if name == "ConsoleLogin" {
         let ok = match serde_json::from_str::<doc::Doc<'_>>(raw) {
@@ -422,7 +441,27 @@ mod doc {
         v.iter().copied().find(|s| !s.is_empty()).unwrap_or("")
     }
 
-    impl Doc<'_> {
+    impl<'a> Doc<'a> {
+        /// The values a caller's issuing call needs, from the texts the
+        /// record reader located; `None` when one of them does not read
+        /// (a repeated key inside: the whole record is parsed instead).
+        pub fn from_spans(s: &crate::ingest::record::RawSpans<'a>) -> Option<Doc<'a>> {
+            fn read<'a, T: Deserialize<'a> + Default>(v: Option<&'a str>) -> Option<T> {
+                match v {
+                    Some(text) => serde_json::from_str(text).ok(),
+                    None => Some(T::default()),
+                }
+            }
+            Some(Doc {
+                error_code: Str(None),
+                event_id: read(s.event_id)?,
+                shared_event_id: read(s.shared_event_id)?,
+                user_identity: Obj(None),
+                request: read(s.request)?,
+                response: read(s.response)?,
+            })
+        }
+
         /// The same answer as `parse_issue_value` on the same record.
         pub fn issue(&self, name: &str) -> Option<IssueText> {
             if !self.error_code.get().is_empty() {
@@ -560,6 +599,27 @@ mod tests {
         assert_eq!(i.federated_origin, "bob (Identity Center)");
         let login = r#"{"eventName":"ConsoleLogin","responseElements":{"ConsoleLogin":"Success"}}"#;
         assert_eq!(cap(login), Some(Captured::Login));
+    }
+
+    #[test]
+    fn values_located_by_the_record_reader_give_the_same_issue() {
+        let cases = [
+            r#"{"eventName":"AssumeRole","eventID":"e1","sharedEventID":"s1","requestParameters":{"sourceIdentity":"si"},"responseElements":{"credentials":{"accessKeyId":"ASIA1"},"assumedRoleUser":{"arn":"arn:aws:sts::1:assumed-role/R/s"}}}"#,
+            r#"{"eventName":"GetSessionToken","eventID":7,"sharedEventID":null,"responseElements":{"credentials":{"accessKeyId":"ASIA1"}}}"#,
+            r#"{"eventName":"AssumeRole","responseElements":{"credentials":{"accessKeyId":"ASIA1","accessKeyId":"ASIA2"}}}"#,
+            r#"{"eventName":"AssumeRole","responseElements":{"x":1},"responseElements":{"credentials":{"accessKeyId":"ASIA1"}}}"#,
+            r#"{"eventName":"AssumeRole","requestParameters":{"credentials":1},"responseElements":null}"#,
+            r#"{"eventName":"AssumeRoot","responseElements":{"credentials":{"accessKeyId":"ASIA3"}},"errorCode":null}"#,
+        ];
+        for raw in cases {
+            let (f, _) = crate::ingest::record_scan::read_record(raw, 0)
+                .unwrap_or_else(|| (parse_record(raw).expect("record"), 0));
+            assert_eq!(
+                capture_fields(&f, raw),
+                capture(f.event_name.as_str(), raw),
+                "{raw}"
+            );
+        }
     }
 
     #[test]

@@ -140,7 +140,35 @@ pub struct RecordFields<'a> {
     pub user_identity: Option<UserIdentity<'a>>,
     #[serde(rename = "additionalEventData", borrow)]
     pub additional: Option<AdditionalEventData<'a>>,
+    /// Where a few cold values are in the record's text, when the one-pass
+    /// reader read it (never set by serde): see [`RawSpans`].
+    #[serde(skip)]
+    pub spans: RawSpans<'a>,
 }
+
+/// The JSON texts of `responseElements`, `requestParameters`,
+/// `sharedEventID` and `eventID` as they appear in the record, noted by
+/// [`crate::ingest::record_scan`] while it skips them, so that reading an
+/// issuing call ([`crate::ingest::issuing`]) parses those values only.
+/// `complete` is false when the record was read another way or one of
+/// these keys repeats; the whole record is then parsed. Not part of a
+/// record's equality: it says where values are, not what they are.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RawSpans<'a> {
+    pub complete: bool,
+    pub response: Option<&'a str>,
+    pub request: Option<&'a str>,
+    pub shared_event_id: Option<&'a str>,
+    pub event_id: Option<&'a str>,
+}
+
+impl PartialEq for RawSpans<'_> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for RawSpans<'_> {}
 
 /// The parts of `userIdentity` the identity rules read.
 #[derive(Debug, Default, PartialEq, Eq, Deserialize)]
@@ -322,6 +350,7 @@ fn fields_from_value(v: &serde_json::Value) -> RecordFields<'static> {
         additional: Some(AdditionalEventData {
             user_name: s(v, &["additionalEventData", "UserName"]),
         }),
+        spans: RawSpans::default(),
     }
 }
 

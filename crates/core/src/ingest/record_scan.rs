@@ -19,8 +19,8 @@ use std::borrow::Cow;
 
 use crate::ingest::json_scan::{literal_end, skip_value, skip_ws, string_end};
 use crate::ingest::record::{
-    AdditionalEventData, Loose, OnBehalfOf, RecordFields, SessionAttributes, SessionContext,
-    SessionIssuer, UserIdentity,
+    AdditionalEventData, Loose, OnBehalfOf, RawSpans, RecordFields, SessionAttributes,
+    SessionContext, SessionIssuer, UserIdentity,
 };
 
 /// Reads the record object starting at `start` in `text`: its hot fields
@@ -29,6 +29,10 @@ pub fn read_record(text: &str, start: usize) -> Option<(RecordFields<'_>, usize)
     let b = text.as_bytes();
     let mut f = RecordFields::default();
     let mut seen = 0u32;
+    let mut spans = RawSpans {
+        complete: true,
+        ..RawSpans::default()
+    };
     let end = read_object(b, start, |key, i| {
         let (bit, slot) = match key {
             b"eventTime" => (0, &mut f.event_time),
@@ -43,7 +47,13 @@ pub fn read_record(text: &str, start: usize) -> Option<(RecordFields<'_>, usize)
             b"eventType" => (9, &mut f.event_type),
             b"eventCategory" => (10, &mut f.event_category),
             b"readOnly" => (11, &mut f.read_only),
-            b"eventID" => (12, &mut f.event_id),
+            b"eventID" => {
+                once(&mut seen, 12)?;
+                let (v, end) = loose(text, i)?;
+                f.event_id = v;
+                spans.event_id = text.get(i..end);
+                return Some(end);
+            }
             b"sessionCredentialFromConsole" => (13, &mut f.console),
             b"userIdentity" => {
                 once(&mut seen, 14)?;
@@ -57,6 +67,11 @@ pub fn read_record(text: &str, start: usize) -> Option<(RecordFields<'_>, usize)
                 f.additional = v;
                 return Some(end);
             }
+            b"responseElements" => return cold(text, i, &mut spans.response, &mut spans.complete),
+            b"requestParameters" => return cold(text, i, &mut spans.request, &mut spans.complete),
+            b"sharedEventID" => {
+                return cold(text, i, &mut spans.shared_event_id, &mut spans.complete);
+            }
             _ => return skip_value(b, i),
         };
         once(&mut seen, bit)?;
@@ -64,7 +79,25 @@ pub fn read_record(text: &str, start: usize) -> Option<(RecordFields<'_>, usize)
         *slot = v;
         Some(end)
     })?;
+    f.spans = spans;
     Some((f, end))
+}
+
+/// Skips a cold value, noting where it is ([`RawSpans`]); a repeated key
+/// makes the spans incomplete.
+#[inline]
+fn cold<'a>(
+    text: &'a str,
+    i: usize,
+    slot: &mut Option<&'a str>,
+    complete: &mut bool,
+) -> Option<usize> {
+    let end = skip_value(text.as_bytes(), i)?;
+    if slot.is_some() {
+        *complete = false;
+    }
+    *slot = text.get(i..end);
+    Some(end)
 }
 
 fn user_identity(text: &str, i: usize) -> Option<(UserIdentity<'_>, usize)> {

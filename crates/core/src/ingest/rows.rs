@@ -91,7 +91,7 @@ impl PushRecord for BatchBuilder {
 fn capture_creds(b: &mut BatchBuilder, at: usize, raw: &str, f: &RecordFields<'_>, actor: bool) {
     let local = at as u32;
     if issuing::may_capture(f) {
-        match issuing::capture(f.event_name.as_str(), raw) {
+        match issuing::capture_fields(f, raw) {
             Some(issuing::Captured::Issue(i)) => b.creds_mut().push_issue(local, i),
             Some(issuing::Captured::Login) => b.creds_mut().push_login(local),
             None => {}
