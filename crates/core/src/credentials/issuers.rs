@@ -44,7 +44,7 @@ pub(crate) struct KeyHints {
 /// order decides nothing but ties).
 pub(crate) fn issues(store: &Store) -> Vec<Issue> {
     let t = store.cred_table();
-    let s = |id: u32| t.names.get(id).to_owned();
+    let s = |id: u32| t.texts.get(id).to_owned();
     let mut out: Vec<Issue> = t
         .issues
         .iter()
@@ -52,11 +52,11 @@ pub(crate) fn issues(store: &Store) -> Vec<Issue> {
             event: i.event,
             kind: i.kind,
             key: s(i.key),
-            shared_event_id: i.shared_event_id.text(&t.texts),
+            shared_event_id: s(i.shared_event_id),
             event_id: if i.event_id == EVENT_ID_AS_STORED {
                 store.event_id(i.event).into_owned()
             } else {
-                t.texts.get(i.event_id).to_owned()
+                s(i.event_id)
             },
             source_identity: s(i.source_identity),
             issued_for: s(i.issued_for),

@@ -13,7 +13,6 @@
 use rustc_hash::FxHashMap;
 
 use crate::model::EventIdx;
-use crate::store::interner::Interner;
 
 /// What kind of call issued a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,60 +118,18 @@ impl BatchCreds {
     }
 }
 
-/// A `sharedEventID` (one per cross-account call, so nearly all distinct):
-/// 16 bytes for the usual UUID, a text of [`CredTable::texts`] otherwise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SharedId {
-    None,
-    Uuid([u32; 4]),
-    Text(u32),
-}
-
-impl SharedId {
-    fn new(s: &str, texts: &mut Texts) -> SharedId {
-        if s.is_empty() {
-            return SharedId::None;
-        }
-        match crate::store::batch::parse_uuid(s) {
-            Some(v) => SharedId::Uuid([
-                (v >> 96) as u32,
-                (v >> 64) as u32,
-                (v >> 32) as u32,
-                v as u32,
-            ]),
-            None => SharedId::Text(texts.push(s)),
-        }
-    }
-
-    /// The text it was made from.
-    pub fn text(&self, texts: &Texts) -> String {
-        match *self {
-            SharedId::None => String::new(),
-            SharedId::Uuid(p) => crate::store::batch::format_uuid(
-                (u128::from(p[0]) << 96)
-                    | (u128::from(p[1]) << 64)
-                    | (u128::from(p[2]) << 32)
-                    | u128::from(p[3]),
-            ),
-            SharedId::Text(id) => texts.get(id).to_owned(),
-        }
-    }
-}
-
 /// [`Issue::event_id`] when the call's `eventID` is the text the store
 /// keeps for the event.
 pub const EVENT_ID_AS_STORED: u32 = u32::MAX;
 
-/// One successful issuing call in the store: `key`, `source_identity`,
-/// `issued_for` and `federated_origin` are ids of [`CredTable::names`]
-/// (few distinct values), `event_id` of [`CredTable::texts`].
+/// One successful issuing call in the store (texts are ids of
+/// [`CredTable::texts`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Issue {
     pub event: EventIdx,
     pub kind: IssueKind,
     pub key: u32,
-    /// `sharedEventID`: a canonical UUID as 128 bits, else a text.
-    pub shared_event_id: SharedId,
+    pub shared_event_id: u32,
     /// The call's `eventID` (a string), else 0; most are the store's own
     /// eventID of the event, which is not kept twice: [`EVENT_ID_AS_STORED`].
     pub event_id: u32,
@@ -200,9 +157,6 @@ pub struct CredTable {
     pub logins: Vec<EventIdx>,
     /// By the store's access-key id.
     pub keys: FxHashMap<u32, KeyFacts>,
-    /// Texts that repeat (issued keys, roles, origins), interned.
-    pub names: Interner,
-    /// Texts that do not (event ids, sign-in times), one after another.
     pub texts: Texts,
 }
 
@@ -270,16 +224,15 @@ impl CredTable {
             } else {
                 t.push(&iss.event_id)
             };
-            let n = &mut self.names;
             self.issues.push(Issue {
                 event,
                 kind,
-                key: n.intern(&iss.key),
-                shared_event_id: SharedId::new(&iss.shared_event_id, t),
+                key: t.push(&iss.key),
+                shared_event_id: t.push(&iss.shared_event_id),
                 event_id,
-                source_identity: n.intern(&iss.source_identity),
-                issued_for: n.intern(&iss.issued_for),
-                federated_origin: n.intern(&iss.federated_origin),
+                source_identity: t.push(&iss.source_identity),
+                issued_for: t.push(&iss.issued_for),
+                federated_origin: t.push(&iss.federated_origin),
             });
         }
         self.logins.extend(b.logins.into_iter().filter_map(&global));
@@ -346,7 +299,6 @@ impl CredTable {
             + self.logins.capacity() * 4
             + self.keys.capacity() * (4 + std::mem::size_of::<KeyFacts>() + 1)
             + self.texts.heap_bytes()
-            + self.names.heap_bytes()
     }
 
     /// The hint of key `key`'s naming event (else of its first event).
