@@ -276,6 +276,7 @@ pub(super) fn build(store: &Store, source: Source) -> CredGraph {
         }
     }
     let extra = Extra {
+        reused: &reused,
         hints: &hints,
         label_event: &label_event,
         first_event: &first_event,
@@ -420,6 +421,8 @@ struct Resolved {
 
 /// What [`resolve`] reads besides the columns and the direct hops.
 struct Extra<'a> {
+    /// Keys used by several identities (never one user's console session).
+    reused: &'a [bool],
     hints: &'a FxHashMap<u32, KeyHints>,
     label_event: &'a [u32],
     first_event: &'a [u32],
@@ -522,7 +525,10 @@ fn session_of(c: &Cols<'_>, p: usize, ev: u32, key: &str, r: &mut Resolved, x: &
     let t = c.store.cred_table();
     let created = t.keys.get(&(p as u32)).map_or(0, |f| f.console_created);
     let actor = c.actor(ev);
-    if created == 0 || actor.is_empty() {
+    // A console session is one identity's temporary key: a long-term key
+    // (`AKIA…`) or a key several identities used keeps the key as session.
+    let shared = x.reused.get(p).copied().unwrap_or(true);
+    if created == 0 || actor.is_empty() || shared || key.starts_with("AKIA") {
         r.session = key.to_owned();
         return;
     }

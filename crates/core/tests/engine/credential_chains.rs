@@ -622,6 +622,12 @@ fn console_sessions_are_user_plus_sign_in_time_and_link_to_their_login() {
         ),
         // The same user's key without console use keeps the key as session.
         call("k1", "15:00:00", iam("dave", "AKIADAVE")),
+        // A long-term key is never a console session, even when flagged.
+        console_call(
+            "k2",
+            "15:01:00",
+            console_user("dave", "AKIADAVE2", "15:00:00"),
+        ),
     ]);
     check(
         &s,
@@ -634,9 +640,11 @@ fn console_sessions_are_user_plus_sign_in_time_and_link_to_their_login() {
             ("bad", "erin", 0),
             ("c4", "erin", 0),
             ("k1", "dave", 0),
+            ("k2", "dave", 0),
         ],
     );
     let session = |i: u32| s.value(Column::Session, i).into_owned();
+    assert_eq!(session(8), "AKIADAVE2");
     assert_eq!(session(1), "dave console 2024-01-01T10:00:00Z");
     assert_eq!(session(2), session(1), "two keys of one sign-in");
     assert_eq!(session(4), "dave console 2024-01-01T12:00:00Z");
