@@ -2,8 +2,8 @@
 //! session (what one set of credentials did) for the app's Sessions
 //! window and `trailview sessions`.
 //!
-//! A session is every event of one node of the credential graph that has
-//! a session id (its access key). Rows are computed over any row set (the
+//! A session is every event with one session id of the credential graph
+//! (its access key, or user + console sign-in time). Rows are computed over any row set (the
 //! current view's rows), while "first seen" looks at all loaded events:
 //! an event name is first seen in a session when the session holds the
 //! earliest call of that name by the session's origin.
@@ -120,7 +120,7 @@ pub fn session_rows(store: &Store, rows: &[EventIdx]) -> Vec<SessionRow> {
     .collect();
     let mut acc: FxHashMap<u32, Acc> = FxHashMap::default();
     for &i in rows {
-        let Some(node) = g.node_id(store, i) else {
+        let Some(node) = g.session_id(store, i) else {
             continue;
         };
         if keys.get(i as usize).is_none_or(|&k| k == 0) {
@@ -222,7 +222,7 @@ fn first_seen_by_node(store: &Store, g: &CredGraph) -> FxHashMap<u32, Vec<String
     // (origin, name) -> (time, node)
     let mut earliest: FxHashMap<(u32, u32), (i64, u32)> = FxHashMap::default();
     for i in 0..g.events().min(store.len()) as EventIdx {
-        let Some(node) = g.node_id(store, i) else {
+        let Some(node) = g.session_id(store, i) else {
             continue;
         };
         let origin = g.origin_id(store, i);

@@ -1,38 +1,16 @@
-//! The events that issue credentials, read from their original JSON.
+//! The issuing calls and key hints the linker reads, taken from the
+//! store's sparse credential table ([`crate::store::creds`]), which ingest
+//! filled while it read each record once ([`crate::ingest::issuing`]): no
+//! raw chunk is read back.
 //!
-//! Only events named like an issuing call (`sts` `AssumeRole*`,
-//! `GetSessionToken`, `GetFederationToken`, `AssumeRoot`) that did not fail
-//! are read back from the raw store, so this costs one JSON parse per
-//! issuing event, not per event. A call issues a key only when its
-//! `responseElements.credentials.accessKeyId` is a non-empty string; any
-//! field of another type, `null` or absent simply gives less information.
-//! The same module reads the hints of a key nobody issued in the loaded
-//! data (`ec2RoleDelivery`, `sourceIdentity`) from the key's first event.
-
-use serde_json::Value;
+//! Under `cfg(test)`, [`legacy`] keeps the former path (every issuing
+//! event's raw JSON read back and parsed after the load) so a differential
+//! test can check that both give the same graph on the corpus.
 
 use crate::model::EventIdx;
-
-/// Event names of the calls that issue temporary credentials.
-pub(crate) const ISSUER_NAMES: [&str; 6] = [
-    "AssumeRole",
-    "AssumeRoleWithSAML",
-    "AssumeRoleWithWebIdentity",
-    "GetSessionToken",
-    "GetFederationToken",
-    "AssumeRoot",
-];
-
-/// What kind of call issued a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum IssueKind {
-    /// `AssumeRole`, `GetSessionToken`, `GetFederationToken`, `AssumeRoot`:
-    /// the caller's own credentials are the previous hop.
-    ByCaller,
-    /// `AssumeRoleWithSAML` / `AssumeRoleWithWebIdentity`: the previous hop
-    /// is the federated identity named in the call.
-    Federated,
-}
+use crate::store::Store;
+use crate::store::creds::EVENT_ID_AS_STORED;
+pub(crate) use crate::store::creds::IssueKind;
 
 /// One successful issuing call.
 #[derive(Debug, Clone)]
@@ -48,133 +26,13 @@ pub(crate) struct Issue {
     /// `<role>/<session>` or the federated user's name the key was issued
     /// for, empty when the response does not say.
     pub issued_for: String,
-    /// For [`IssueKind::Federated`]: the origin text (subject and issuer).
+    /// For federated and Identity Center calls: the origin text.
     pub federated_origin: String,
-}
-
-/// The string at `path`, or "" when absent, null or not a string.
-pub(crate) fn text<'a>(v: &'a Value, path: &[&str]) -> &'a str {
-    let mut cur = v;
-    for p in path {
-        match cur.get(p) {
-            Some(next) => cur = next,
-            None => return "",
-        }
-    }
-    cur.as_str().unwrap_or("")
-}
-
-/// The first non-empty of several paths.
-fn first<'a>(v: &'a Value, paths: &[&[&str]]) -> &'a str {
-    paths
-        .iter()
-        .map(|p| text(v, p))
-        .find(|s| !s.is_empty())
-        .unwrap_or("")
-}
-
-/// `<role>/<session>` of an `assumed-role` ARN, the name of a
-/// `federated-user` ARN, else "".
-pub(crate) fn principal_of_arn(arn: &str) -> &str {
-    for marker in [":assumed-role/", ":federated-user/"] {
-        if let Some(at) = arn.find(marker) {
-            return &arn[at + marker.len()..];
-        }
-    }
-    ""
-}
-
-/// Reads an issuing call; `None` when it issued nothing (failed, no
-/// credentials in the response, or not JSON).
-pub(crate) fn parse_issue(event: EventIdx, name: &str, bytes: &[u8]) -> Option<Issue> {
-    let v: Value = serde_json::from_slice(bytes).ok()?;
-    if !text(&v, &["errorCode"]).is_empty() {
-        return None;
-    }
-    let key = text(&v, &["responseElements", "credentials", "accessKeyId"]);
-    if key.is_empty() {
-        return None;
-    }
-    let kind = match name {
-        "AssumeRoleWithSAML" | "AssumeRoleWithWebIdentity" => IssueKind::Federated,
-        _ => IssueKind::ByCaller,
-    };
-    let federated_origin = match name {
-        "AssumeRoleWithSAML" => {
-            let subject = first(
-                &v,
-                &[
-                    &["responseElements", "subject"],
-                    &["userIdentity", "userName"],
-                ],
-            );
-            let issuer = first(
-                &v,
-                &[
-                    &["responseElements", "issuer"],
-                    &["userIdentity", "identityProvider"],
-                    &["requestParameters", "principalArn"],
-                ],
-            );
-            format!("{} (SAML {})", or_unknown(subject), or_unknown(issuer))
-        }
-        "AssumeRoleWithWebIdentity" => {
-            let subject = first(
-                &v,
-                &[
-                    &["responseElements", "subjectFromWebIdentityToken"],
-                    &["userIdentity", "userName"],
-                ],
-            );
-            let provider = first(
-                &v,
-                &[
-                    &["responseElements", "provider"],
-                    &["userIdentity", "identityProvider"],
-                    &["requestParameters", "providerId"],
-                ],
-            );
-            format!(
-                "{} (web identity {})",
-                or_unknown(subject),
-                or_unknown(provider)
-            )
-        }
-        _ => String::new(),
-    };
-    let arn = first(
-        &v,
-        &[
-            &["responseElements", "assumedRoleUser", "arn"],
-            &["responseElements", "federatedUser", "arn"],
-        ],
-    );
-    Some(Issue {
-        event,
-        kind,
-        key: key.to_owned(),
-        shared_event_id: text(&v, &["sharedEventID"]).to_owned(),
-        event_id: text(&v, &["eventID"]).to_owned(),
-        source_identity: first(
-            &v,
-            &[
-                &["requestParameters", "sourceIdentity"],
-                &["responseElements", "sourceIdentity"],
-            ],
-        )
-        .to_owned(),
-        issued_for: principal_of_arn(arn).to_owned(),
-        federated_origin,
-    })
-}
-
-fn or_unknown(s: &str) -> &str {
-    if s.is_empty() { "unknown" } else { s }
 }
 
 /// What the first event of a key nobody issued in the loaded data says
 /// about where it came from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct KeyHints {
     /// `sessionContext.ec2RoleDelivery` is set: an EC2 instance profile.
     pub ec2_role_delivery: bool,
@@ -182,19 +40,115 @@ pub(crate) struct KeyHints {
     pub source_identity: String,
 }
 
-/// Reads [`KeyHints`] from an event's bytes (nothing when not JSON).
-pub(crate) fn parse_hints(bytes: &[u8]) -> KeyHints {
-    let Ok(v) = serde_json::from_slice::<Value>(bytes) else {
-        return KeyHints::default();
-    };
-    let ctx = &v["userIdentity"]["sessionContext"];
-    let ec2 = match ctx.get("ec2RoleDelivery") {
-        Some(Value::String(s)) => !s.is_empty(),
-        Some(Value::Null) | None => false,
-        Some(_) => true,
-    };
+/// Every successful issuing call in the store, in event order (issue
+/// order decides nothing but ties).
+pub(crate) fn issues(store: &Store) -> Vec<Issue> {
+    let t = store.cred_table();
+    let s = |id: u32| t.texts.get(id).to_owned();
+    let mut out: Vec<Issue> = t
+        .issues
+        .iter()
+        .map(|i| Issue {
+            event: i.event,
+            kind: i.kind,
+            key: s(i.key),
+            shared_event_id: s(i.shared_event_id),
+            event_id: if i.event_id == EVENT_ID_AS_STORED {
+                store.event_id(i.event).into_owned()
+            } else {
+                s(i.event_id)
+            },
+            source_identity: s(i.source_identity),
+            issued_for: s(i.issued_for),
+            federated_origin: s(i.federated_origin),
+        })
+        .collect();
+    out.sort_by_key(|iss| iss.event);
+    out
+}
+
+/// The hints of key `key` as read from its naming event (`labelled`),
+/// else from its first event.
+pub(crate) fn hints(store: &Store, key: u32, labelled: bool) -> KeyHints {
+    let t = store.cred_table();
+    let h = t.hint(key, labelled);
     KeyHints {
-        ec2_role_delivery: ec2,
-        source_identity: text(ctx, &["sourceIdentity"]).to_owned(),
+        ec2_role_delivery: h.ec2_role_delivery,
+        source_identity: t.texts.get(h.source_identity).to_owned(),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod legacy {
+    //! The former way: issuing events and hints read back from raw chunks
+    //! after the load (kept for the differential test only).
+
+    use serde_json::Value;
+
+    use super::{Issue, KeyHints};
+    use crate::ingest::issuing::{ISSUER_NAMES, parse_issue, text};
+    use crate::model::EventIdx;
+    use crate::store::{Store, StrCol};
+
+    /// Calls `f(idx, bytes)` for each of `rows` with the event's bytes.
+    pub(crate) fn each_raw<T: Send>(
+        store: &Store,
+        rows: &[EventIdx],
+        f: impl Fn(EventIdx, &[u8]) -> Option<T> + Sync,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        for &i in rows {
+            if let Ok(bytes) = store.raw(i)
+                && let Some(t) = f(i, &bytes)
+            {
+                out.push(t);
+            }
+        }
+        out
+    }
+
+    /// Every successful `sts` issuing call, read back from raw chunks.
+    pub(crate) fn issues(store: &Store) -> Vec<Issue> {
+        let names = store.dict(StrCol::EventName);
+        let ids = store.str_ids(StrCol::EventName);
+        let errors = store.str_ids(StrCol::ErrorCode);
+        let rows: Vec<EventIdx> = (0..ids.len())
+            .filter(|&i| {
+                ISSUER_NAMES.contains(&names.get(ids[i])) && errors.get(i).is_none_or(|&e| e == 0)
+            })
+            .map(|i| i as EventIdx)
+            .collect();
+        let mut out = each_raw(store, &rows, |i, b| {
+            let t = parse_issue(names.get(ids[i as usize]), b)?;
+            Some(Issue {
+                event: i,
+                kind: t.kind?,
+                key: t.key,
+                shared_event_id: t.shared_event_id,
+                event_id: t.event_id,
+                source_identity: t.source_identity,
+                issued_for: t.issued_for,
+                federated_origin: t.federated_origin,
+            })
+        });
+        out.sort_by_key(|iss| iss.event);
+        out
+    }
+
+    /// Reads [`KeyHints`] from an event's bytes (nothing when not JSON).
+    pub(crate) fn parse_hints(bytes: &[u8]) -> KeyHints {
+        let Ok(v) = serde_json::from_slice::<Value>(bytes) else {
+            return KeyHints::default();
+        };
+        let ctx = &v["userIdentity"]["sessionContext"];
+        let ec2 = match ctx.get("ec2RoleDelivery") {
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(Value::Null) | None => false,
+            Some(_) => true,
+        };
+        KeyHints {
+            ec2_role_delivery: ec2,
+            source_identity: text(ctx, &["sourceIdentity"]).to_owned(),
+        }
     }
 }

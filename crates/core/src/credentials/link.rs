@@ -12,7 +12,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::issuers::{self, ISSUER_NAMES, Issue, IssueKind, KeyHints};
+use super::issuers::{self, Issue, IssueKind, KeyHints};
 use super::{CredGraph, NONE, Node};
 use crate::model::EventIdx;
 use crate::store::interner::Interner;
@@ -65,6 +65,11 @@ impl Cols<'_> {
             .dict(StrCol::Actor)
             .get(self.actors.get(i as usize).copied().unwrap_or(0))
     }
+    fn role_of(&self, i: u32) -> &str {
+        self.store
+            .dict(StrCol::Role)
+            .get(self.roles.get(i as usize).copied().unwrap_or(0))
+    }
     fn time(&self, i: u32) -> i64 {
         self.times.get(i as usize).copied().unwrap_or(NO_TIME)
     }
@@ -82,53 +87,18 @@ impl Cols<'_> {
     }
 }
 
-/// Calls `f(idx, bytes)` for each of `rows` (any order) with the event's
-/// original bytes, decompressing each raw chunk at most once, in parallel,
-/// one chunk per thread at a time (peak memory: a few chunks, not a
-/// window of events). Rows whose bytes cannot be read are skipped: they
-/// give less information, never an error. Returns the results in no
-/// particular order.
-fn each_raw<T: Send>(
-    store: &Store,
-    rows: &[EventIdx],
-    f: impl Fn(EventIdx, &[u8]) -> Option<T> + Sync,
-) -> Vec<T> {
-    use rayon::prelude::*;
-    let locs = store.raw_locs();
-    let mut by_chunk: Vec<(u32, EventIdx)> = rows
-        .iter()
-        .filter_map(|&i| locs.get(i as usize).map(|l| (l.chunk, i)))
-        .collect();
-    by_chunk.sort_unstable();
-    let groups: Vec<&[(u32, EventIdx)]> = by_chunk.chunk_by(|a, b| a.0 == b.0).collect();
-    groups
-        .par_iter()
-        .map_init(Vec::new, |buf: &mut Vec<u8>, group| {
-            let mut out = Vec::new();
-            let Some(chunk) = store.raw_store().chunk(group[0].0) else {
-                return out;
-            };
-            if chunk.decompress_into(buf).is_err() {
-                return out;
-            }
-            for &(_, i) in *group {
-                let Some(l) = locs.get(i as usize) else {
-                    continue;
-                };
-                let (s, e) = (l.offset as usize, l.offset as usize + l.len as usize);
-                if let Some(bytes) = buf.get(s..e)
-                    && let Some(t) = f(i, bytes)
-                {
-                    out.push(t);
-                }
-            }
-            out
-        })
-        .flatten()
-        .collect()
+/// Where the issuing calls and key hints come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Source {
+    /// The store's credential table, filled at ingest.
+    Ingest,
+    /// Read back from raw chunks (the former path, for the differential
+    /// test).
+    #[cfg(test)]
+    Raw,
 }
 
-pub(super) fn build(store: &Store) -> CredGraph {
+pub(super) fn build(store: &Store, source: Source) -> CredGraph {
     let n = store.len();
     let n_keys = store.dict(StrCol::AccessKey).len();
     let n_actors = store.dict(StrCol::Actor).len();
@@ -178,7 +148,11 @@ pub(super) fn build(store: &Store) -> CredGraph {
     }
 
     // 2. The issuing calls.
-    let issues = read_issues(store);
+    let issues = match source {
+        Source::Ingest => issuers::issues(store),
+        #[cfg(test)]
+        Source::Raw => issuers::legacy::issues(store),
+    };
     let mut issued: FxHashMap<u32, Issued> = FxHashMap::default();
     let key_dict = store.dict(StrCol::AccessKey);
     for (j, iss) in issues.iter().enumerate() {
@@ -261,11 +235,22 @@ pub(super) fn build(store: &Store) -> CredGraph {
     }
 
     // 4. Hints for keys nobody issued: EC2 instance profiles, source identity.
-    let hints: FxHashMap<u32, KeyHints> = each_raw(store, &need_hints, |i, b| {
-        Some((c.node_of(i, n_keys), issuers::parse_hints(b)))
-    })
-    .into_iter()
-    .collect();
+    let hints: FxHashMap<u32, KeyHints> = match source {
+        Source::Ingest => need_hints
+            .iter()
+            .map(|&i| {
+                let k = c.node_of(i, n_keys);
+                let labelled = label_event.get(k as usize).is_some_and(|&l| l != NONE);
+                (k, issuers::hints(store, k, labelled))
+            })
+            .collect(),
+        #[cfg(test)]
+        Source::Raw => issuers::legacy::each_raw(store, &need_hints, |i, b| {
+            Some((c.node_of(i, n_keys), issuers::legacy::parse_hints(b)))
+        })
+        .into_iter()
+        .collect(),
+    };
     for (&k, h) in &hints {
         if h.ec2_role_delivery
             && let Some(d) = direct.get_mut(k as usize)
@@ -280,6 +265,23 @@ pub(super) fn build(store: &Store) -> CredGraph {
             *d = Direct::From(format!("EC2 instance {session}"), None);
         }
     }
+
+    // Successful console sign-ins by actor, for console sessions.
+    let mut logins: FxHashMap<u32, Vec<(i64, u32)>> = FxHashMap::default();
+    for &ev in &store.cred_table().logins {
+        let a = c.actors.get(ev as usize).copied().unwrap_or(0);
+        let t = c.time(ev);
+        if a != 0 && t != NO_TIME {
+            logins.entry(a).or_default().push((t, ev));
+        }
+    }
+    let extra = Extra {
+        reused: &reused,
+        hints: &hints,
+        label_event: &label_event,
+        first_event: &first_event,
+        logins: &logins,
+    };
 
     // 5. Follow every chain.
     let mut g = CredGraph {
@@ -321,16 +323,7 @@ pub(super) fn build(store: &Store) -> CredGraph {
             }
         }
         for &p in path.iter().rev() {
-            let node = resolve(
-                &g,
-                &c,
-                p as usize,
-                &direct,
-                &issues,
-                &hints,
-                &label_event,
-                &first_event,
-            );
+            let node = resolve(&g, &c, p as usize, &direct, &issues, &extra);
             g.nodes[p as usize] = node_texts(&mut g, node);
             state[p as usize] = 2;
         }
@@ -377,6 +370,15 @@ fn key_direct(
             }
             match iss.kind {
                 IssueKind::Federated => Direct::From(iss.federated_origin.clone(), Some(j)),
+                IssueKind::IdentityCenter => {
+                    // Identity Center hands out sessions of its own
+                    // `AWSReservedSSO_*` roles only.
+                    if c.role_of(label).starts_with("AWSReservedSSO_") || c.is_account(label) {
+                        Direct::From(iss.federated_origin.clone(), Some(j))
+                    } else {
+                        Direct::Stop("issued by Identity Center for another role".to_owned())
+                    }
+                }
                 IssueKind::ByCaller => {
                     let parent = c.node_of(iss.event, n_keys);
                     if parent as usize >= n_keys && c.is_account(iss.event) {
@@ -391,10 +393,7 @@ fn key_direct(
             }
         }
         None => {
-            let role = c
-                .store
-                .dict(StrCol::Role)
-                .get(c.roles.get(label as usize).copied().unwrap_or(0));
+            let role = c.role_of(label);
             match c.type_of(label) {
                 "IAMUser" => Direct::Own(actor.to_owned()),
                 "Root" => Direct::Own("root".to_owned()),
@@ -416,20 +415,34 @@ struct Resolved {
     chain: String,
     label: String,
     source_identity: String,
+    session: String,
     hops: u32,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What [`resolve`] reads besides the columns and the direct hops.
+struct Extra<'a> {
+    /// Keys used by several identities (never one user's console session).
+    reused: &'a [bool],
+    hints: &'a FxHashMap<u32, KeyHints>,
+    label_event: &'a [u32],
+    first_event: &'a [u32],
+    /// Successful `ConsoleLogin` events by actor id: (time, event).
+    logins: &'a FxHashMap<u32, Vec<(i64, u32)>>,
+}
+
+/// How far a console session's `creationDate` may be from its
+/// `ConsoleLogin` event's time (both are given to the second).
+const SIGN_IN_SLACK_MS: i64 = 2_000;
+
 fn resolve(
     g: &CredGraph,
     c: &Cols<'_>,
     p: usize,
     direct: &[Direct],
     issues: &[Issue],
-    hints: &FxHashMap<u32, KeyHints>,
-    label_event: &[u32],
-    first_event: &[u32],
+    x: &Extra<'_>,
 ) -> Resolved {
+    let (hints, label_event, first_event) = (x.hints, x.label_event, x.first_event);
     let is_key = p < g.keys;
     let key = if is_key {
         c.store.dict(StrCol::AccessKey).get(p as u32)
@@ -454,6 +467,7 @@ fn resolve(
         chain: String::new(),
         label,
         source_identity: hint_si,
+        session: String::new(),
         hops: 0,
     };
     match &direct[p] {
@@ -498,7 +512,44 @@ fn resolve(
             r.hops = 1;
         }
     }
+    if is_key && !matches!(direct[p], Direct::Unused) {
+        session_of(c, p, ev, key, &mut r, x);
+    }
     r
+}
+
+/// A key's session: the key itself, or for a console session the user
+/// plus its sign-in time (`creationDate`), linked to that user's
+/// `ConsoleLogin` at that time when exactly one is loaded.
+fn session_of(c: &Cols<'_>, p: usize, ev: u32, key: &str, r: &mut Resolved, x: &Extra<'_>) {
+    let t = c.store.cred_table();
+    let created = t.keys.get(&(p as u32)).map_or(0, |f| f.console_created);
+    let actor = c.actor(ev);
+    // A console session is one identity's temporary key: a long-term key
+    // (`AKIA…`) or a key several identities used keeps the key as session.
+    let shared = x.reused.get(p).copied().unwrap_or(true);
+    if created == 0 || actor.is_empty() || shared || key.starts_with("AKIA") {
+        r.session = key.to_owned();
+        return;
+    }
+    let created = t.texts.get(created);
+    r.session = format!("{actor} console {created}");
+    if r.issued_by != NONE {
+        return;
+    }
+    let Some(at) = crate::timefmt::parse_millis(created) else {
+        return;
+    };
+    let a = c.actors.get(ev as usize).copied().unwrap_or(0);
+    let mut near = x
+        .logins
+        .get(&a)
+        .into_iter()
+        .flatten()
+        .filter(|(lt, _)| (lt - at).abs() <= SIGN_IN_SLACK_MS);
+    if let (Some(&(_, login)), None) = (near.next(), near.next()) {
+        r.issued_by = login;
+    }
 }
 
 fn node_texts(g: &mut CredGraph, r: Resolved) -> Node {
@@ -509,38 +560,7 @@ fn node_texts(g: &mut CredGraph, r: Resolved) -> Node {
         chain: g.texts.intern(&r.chain),
         label: g.texts.intern(&r.label),
         source_identity: g.texts.intern(&r.source_identity),
+        session: g.texts.intern(&r.session),
         hops: r.hops,
     }
-}
-
-/// Every successful issuing call in the store.
-fn read_issues(store: &Store) -> Vec<Issue> {
-    let names = store.dict(StrCol::EventName);
-    let mut is_issuer = vec![false; names.len()];
-    for name in ISSUER_NAMES {
-        if let Some(id) = names.lookup(name) {
-            is_issuer[id as usize] = true;
-        }
-    }
-    if !is_issuer.iter().any(|&b| b) {
-        return Vec::new();
-    }
-    let ids = store.str_ids(StrCol::EventName);
-    let errors = store.str_ids(StrCol::ErrorCode);
-    let rows: Vec<EventIdx> = (0..ids.len())
-        .filter(|&i| {
-            is_issuer.get(ids[i] as usize).copied().unwrap_or(false)
-                && errors.get(i).is_none_or(|&e| e == 0)
-        })
-        .map(|i| i as EventIdx)
-        .collect();
-    let finder = memchr::memmem::Finder::new(b"\"credentials\"");
-    let mut out = each_raw(store, &rows, |i, b| {
-        // Most failed or odd calls have no credentials at all: skip the parse.
-        finder.find(b)?;
-        issuers::parse_issue(i, names.get(ids[i as usize]), b)
-    });
-    // Issue order decides nothing but ties: keep it the events' order.
-    out.sort_unstable_by_key(|iss| iss.event);
-    out
 }

@@ -12,13 +12,21 @@
 //!
 //! Storage is per distinct credential, not per event: an event's node is
 //! its access key's dictionary id (or its actor's, when it has no key), so
-//! the columns cost no memory per event. The graph is rebuilt in full after
-//! each load (cheap: one pass over two id columns plus one JSON parse per
-//! issuing event); events appended after a build read as empty until then.
+//! the columns cost no memory per event. What the graph needs beyond the
+//! id columns (issuing calls, console sign-ins, per-key hints) was captured
+//! by ingest into the store's sparse [`crate::store::creds::CredTable`]
+//! while it read each record, so a build is passes over id columns and
+//! that table, with no raw chunk read back. It is rebuilt after each load;
+//! events appended after a build read as empty until then.
 //!
-//! Files: [`issuers`] reads the issuing calls, [`link`] decides every
-//! node's previous hop and follows the chains, [`hops`] lists one event's
-//! chain for the detail pane.
+//! A key's session is the key, except for console sessions: the user plus
+//! `sessionContext.attributes.creationDate`, so the keys one console
+//! sign-in rotates through are one session, linked to that user's
+//! `ConsoleLogin` at that time when exactly one is loaded.
+//!
+//! Files: [`issuers`] reads the issuing calls from that table, [`link`]
+//! decides every node's previous hop and follows the chains, [`hops`]
+//! lists one event's chain for the detail pane.
 
 mod hops;
 mod issuers;
@@ -47,6 +55,8 @@ pub(crate) struct Node {
     pub chain: u32,
     pub label: u32,
     pub source_identity: u32,
+    /// The session id text: the key, or user plus console sign-in time.
+    pub session: u32,
     pub hops: u32,
 }
 
@@ -58,6 +68,7 @@ impl Node {
         chain: 0,
         label: 0,
         source_identity: 0,
+        session: 0,
         hops: 0,
     };
 }
@@ -79,7 +90,17 @@ pub struct CredGraph {
 impl CredGraph {
     /// Builds the graph of every event in `store`.
     pub fn build(store: &Store) -> CredGraph {
-        let mut g = link::build(store);
+        Self::finish(link::build(store, link::Source::Ingest))
+    }
+
+    /// The graph built the former way, reading issuing events back from
+    /// raw chunks (for the differential test).
+    #[cfg(test)]
+    pub(crate) fn build_from_raw(store: &Store) -> CredGraph {
+        Self::finish(link::build(store, link::Source::Raw))
+    }
+
+    fn finish(mut g: CredGraph) -> CredGraph {
         let max = g.nodes.iter().map(|n| n.hops).max().unwrap_or(0);
         g.hop_texts = (0..=max).map(|h| h.to_string()).collect();
         g
@@ -110,6 +131,15 @@ impl CredGraph {
         self.node_of(store, idx).map(|n| n as u32)
     }
 
+    /// A stable number for the session of event `idx` (equal for every
+    /// event of one session, several keys of one console sign-in
+    /// included), `None` when not covered or without a session.
+    pub fn session_id(&self, store: &Store, idx: EventIdx) -> Option<u32> {
+        let n = self.node_of(store, idx)?;
+        let s = self.nodes.get(n)?.session;
+        (s != 0).then_some(s)
+    }
+
     fn node(&self, store: &Store, idx: EventIdx) -> Node {
         self.node_of(store, idx)
             .and_then(|n| self.nodes.get(n).copied())
@@ -130,7 +160,7 @@ impl CredGraph {
                 .hop_texts
                 .get(node.hops as usize)
                 .map_or("", String::as_str),
-            Column::Session if n < self.keys => store.dict(StrCol::AccessKey).get(n as u32),
+            Column::Session => self.texts.get(node.session),
             Column::SourceIdentity => self.texts.get(node.source_identity),
             _ => "",
         })
@@ -159,21 +189,17 @@ impl CredGraph {
         col: Column,
     ) -> Box<dyn Fn(EventIdx) -> u64 + Sync + 'a> {
         let ranks = self.texts.sort_ranks();
-        let key_ranks = store.dict(StrCol::AccessKey).sort_ranks();
         let per_node: Vec<u64> = self
             .nodes
             .iter()
-            .enumerate()
-            .map(|(n, node)| {
+            .map(|node| {
                 let r = |id: u32| ranks.get(id as usize).map_or(u64::MAX, |&r| u64::from(r));
                 match col {
                     Column::Origin => r(node.origin),
                     Column::Chain => r(node.chain),
                     Column::SourceIdentity => r(node.source_identity),
                     Column::Hops => u64::from(node.hops),
-                    Column::Session if n < self.keys => {
-                        key_ranks.get(n).map_or(u64::MAX, |&r| u64::from(r))
-                    }
+                    Column::Session => r(node.session),
                     _ => 0,
                 }
             })
@@ -192,4 +218,74 @@ pub fn is_derived(col: Column) -> bool {
         col,
         Column::Origin | Column::Chain | Column::Hops | Column::Session | Column::SourceIdentity
     )
+}
+
+#[cfg(test)]
+mod differential {
+    //! The graph built from what ingest captured against the graph built
+    //! the former way (issuing events read back from raw chunks and parsed
+    //! after the load), over every folder of the shared corpus.
+
+    use std::path::Path;
+
+    use super::CredGraph;
+    use crate::ingest::{LoadOptions, load_paths};
+    use crate::model::Column;
+    use crate::store::Store;
+
+    const COLUMNS: [Column; 5] = [
+        Column::Origin,
+        Column::Chain,
+        Column::Hops,
+        Column::Session,
+        Column::SourceIdentity,
+    ];
+
+    #[test]
+    #[cfg_attr(
+        not(has_corpus),
+        ignore = "needs the shared corpus: ../shared/corpus beside the checkout"
+    )]
+    fn ingest_captured_graph_equals_the_raw_read_graph_on_the_corpus() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let mut folders: Vec<_> = std::fs::read_dir(&corpus)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_dir())
+                    .collect()
+            })
+            .unwrap_or_default();
+        folders.sort();
+        assert!(!folders.is_empty(), "no corpus folders");
+        // Each folder alone (its own graph), then everything at once.
+        let mut runs: Vec<Vec<std::path::PathBuf>> =
+            folders.iter().map(|f| vec![f.clone()]).collect();
+        runs.push(folders.clone());
+        let mut linked = 0usize;
+        for paths in runs {
+            let mut store = Store::new();
+            load_paths(&paths, &LoadOptions::default(), &mut store);
+            let raw = CredGraph::build_from_raw(&store);
+            let new = CredGraph::build(&store);
+            for i in 0..store.len() as u32 {
+                for col in COLUMNS {
+                    assert_eq!(
+                        new.value(&store, col, i),
+                        raw.value(&store, col, i),
+                        "{col:?} of event {i} in {paths:?}"
+                    );
+                }
+                let (a, b) = (new.chain_hops(&store, i), raw.chain_hops(&store, i));
+                assert_eq!(a, b, "hops of event {i}");
+                if new.hops(&store, i) > 0
+                    && !new.value(&store, Column::Origin, i).starts_with("unknown")
+                {
+                    linked += 1;
+                }
+            }
+        }
+        // stratus-red-team and invictus-ir hold real AssumeRole chains.
+        assert!(linked > 0, "no chain followed on the corpus");
+    }
 }

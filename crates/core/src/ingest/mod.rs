@@ -9,7 +9,9 @@
 //! together for one file; [`loader`] runs all files in parallel on a
 //! background thread and streams the results; [`report`] is the honest
 //! account of a load; [`budget`] bounds the memory a load may use;
-//! [`side_file`] reads small files whole within a size limit.
+//! [`side_file`] reads small files whole within a size limit; [`issuing`]
+//! captures what the credential graph needs from the few records that
+//! issue credentials.
 
 pub mod budget;
 pub mod containers;
@@ -17,6 +19,7 @@ pub mod csv_history;
 pub mod decode;
 pub mod fast_records;
 pub mod file;
+pub mod issuing;
 pub mod json_scan;
 pub mod loader;
 pub mod options;

@@ -140,7 +140,35 @@ pub struct RecordFields<'a> {
     pub user_identity: Option<UserIdentity<'a>>,
     #[serde(rename = "additionalEventData", borrow)]
     pub additional: Option<AdditionalEventData<'a>>,
+    /// Where a few cold values are in the record's text, when the one-pass
+    /// reader read it (never set by serde): see [`RawSpans`].
+    #[serde(skip)]
+    pub spans: RawSpans<'a>,
 }
+
+/// The JSON texts of `responseElements`, `requestParameters`,
+/// `sharedEventID` and `eventID` as they appear in the record, noted by
+/// [`crate::ingest::record_scan`] while it skips them, so that reading an
+/// issuing call ([`crate::ingest::issuing`]) parses those values only.
+/// `complete` is false when the record was read another way or one of
+/// these keys repeats; the whole record is then parsed. Not part of a
+/// record's equality: it says where values are, not what they are.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RawSpans<'a> {
+    pub complete: bool,
+    pub response: Option<&'a str>,
+    pub request: Option<&'a str>,
+    pub shared_event_id: Option<&'a str>,
+    pub event_id: Option<&'a str>,
+}
+
+impl PartialEq for RawSpans<'_> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for RawSpans<'_> {}
 
 /// The parts of `userIdentity` the identity rules read.
 #[derive(Debug, Default, PartialEq, Eq, Deserialize)]
@@ -173,6 +201,11 @@ pub struct SessionContext<'a> {
     pub session_issuer: Option<SessionIssuer<'a>>,
     #[serde(borrow)]
     pub attributes: Option<SessionAttributes<'a>>,
+    /// Read for the credential graph (an EC2 instance profile's sessions).
+    #[serde(rename = "ec2RoleDelivery", borrow)]
+    pub ec2_role_delivery: Loose<'a>,
+    #[serde(rename = "sourceIdentity", borrow)]
+    pub source_identity: Loose<'a>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq, Deserialize)]
@@ -189,6 +222,9 @@ pub struct SessionIssuer<'a> {
 pub struct SessionAttributes<'a> {
     #[serde(rename = "mfaAuthenticated", borrow)]
     pub mfa_authenticated: Loose<'a>,
+    /// When the session's credentials were made (a console sign-in's time).
+    #[serde(rename = "creationDate", borrow)]
+    pub creation_date: Loose<'a>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq, Deserialize)]
@@ -302,7 +338,10 @@ fn fields_from_value(v: &serde_json::Value) -> RecordFields<'static> {
                 }),
                 attributes: Some(SessionAttributes {
                     mfa_authenticated: s(u, &["sessionContext", "attributes", "mfaAuthenticated"]),
+                    creation_date: s(u, &["sessionContext", "attributes", "creationDate"]),
                 }),
+                ec2_role_delivery: s(u, &["sessionContext", "ec2RoleDelivery"]),
+                source_identity: s(u, &["sessionContext", "sourceIdentity"]),
             }),
             on_behalf_of: Some(OnBehalfOf {
                 user_id: s(u, &["onBehalfOf", "userId"]),
@@ -311,6 +350,7 @@ fn fields_from_value(v: &serde_json::Value) -> RecordFields<'static> {
         additional: Some(AdditionalEventData {
             user_name: s(v, &["additionalEventData", "UserName"]),
         }),
+        spans: RawSpans::default(),
     }
 }
 

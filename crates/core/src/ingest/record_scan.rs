@@ -19,8 +19,8 @@ use std::borrow::Cow;
 
 use crate::ingest::json_scan::{literal_end, skip_value, skip_ws, string_end};
 use crate::ingest::record::{
-    AdditionalEventData, Loose, OnBehalfOf, RecordFields, SessionAttributes, SessionContext,
-    SessionIssuer, UserIdentity,
+    AdditionalEventData, Loose, OnBehalfOf, RawSpans, RecordFields, SessionAttributes,
+    SessionContext, SessionIssuer, UserIdentity,
 };
 
 /// Reads the record object starting at `start` in `text`: its hot fields
@@ -29,6 +29,10 @@ pub fn read_record(text: &str, start: usize) -> Option<(RecordFields<'_>, usize)
     let b = text.as_bytes();
     let mut f = RecordFields::default();
     let mut seen = 0u32;
+    let mut spans = RawSpans {
+        complete: true,
+        ..RawSpans::default()
+    };
     let end = read_object(b, start, |key, i| {
         let (bit, slot) = match key {
             b"eventTime" => (0, &mut f.event_time),
@@ -43,7 +47,13 @@ pub fn read_record(text: &str, start: usize) -> Option<(RecordFields<'_>, usize)
             b"eventType" => (9, &mut f.event_type),
             b"eventCategory" => (10, &mut f.event_category),
             b"readOnly" => (11, &mut f.read_only),
-            b"eventID" => (12, &mut f.event_id),
+            b"eventID" => {
+                once(&mut seen, 12)?;
+                let (v, end) = loose(text, i)?;
+                f.event_id = v;
+                spans.event_id = text.get(i..end);
+                return Some(end);
+            }
             b"sessionCredentialFromConsole" => (13, &mut f.console),
             b"userIdentity" => {
                 once(&mut seen, 14)?;
@@ -57,6 +67,11 @@ pub fn read_record(text: &str, start: usize) -> Option<(RecordFields<'_>, usize)
                 f.additional = v;
                 return Some(end);
             }
+            b"responseElements" => return cold(text, i, &mut spans.response, &mut spans.complete),
+            b"requestParameters" => return cold(text, i, &mut spans.request, &mut spans.complete),
+            b"sharedEventID" => {
+                return cold(text, i, &mut spans.shared_event_id, &mut spans.complete);
+            }
             _ => return skip_value(b, i),
         };
         once(&mut seen, bit)?;
@@ -64,7 +79,25 @@ pub fn read_record(text: &str, start: usize) -> Option<(RecordFields<'_>, usize)
         *slot = v;
         Some(end)
     })?;
+    f.spans = spans;
     Some((f, end))
+}
+
+/// Skips a cold value, noting where it is ([`RawSpans`]); a repeated key
+/// makes the spans incomplete.
+#[inline]
+fn cold<'a>(
+    text: &'a str,
+    i: usize,
+    slot: &mut Option<&'a str>,
+    complete: &mut bool,
+) -> Option<usize> {
+    let end = skip_value(text.as_bytes(), i)?;
+    if slot.is_some() {
+        *complete = false;
+    }
+    *slot = text.get(i..end);
+    Some(end)
 }
 
 fn user_identity(text: &str, i: usize) -> Option<(UserIdentity<'_>, usize)> {
@@ -119,6 +152,18 @@ fn session_context(text: &str, i: usize) -> Option<(SessionContext<'_>, usize)> 
             c.attributes = v;
             Some(end)
         }
+        b"ec2RoleDelivery" => {
+            once(&mut seen, 2)?;
+            let (v, end) = loose(text, i)?;
+            c.ec2_role_delivery = v;
+            Some(end)
+        }
+        b"sourceIdentity" => {
+            once(&mut seen, 3)?;
+            let (v, end) = loose(text, i)?;
+            c.source_identity = v;
+            Some(end)
+        }
         _ => skip_value(b, i),
     })?;
     Some((c, end))
@@ -143,8 +188,20 @@ fn session_issuer(text: &str, i: usize) -> Option<(SessionIssuer<'_>, usize)> {
 }
 
 fn attributes(text: &str, i: usize) -> Option<(SessionAttributes<'_>, usize)> {
+    let b = text.as_bytes();
     let mut a = SessionAttributes::default();
-    let end = single_field(text, i, b"mfaAuthenticated", &mut a.mfa_authenticated)?;
+    let mut seen = 0u32;
+    let end = read_object(b, i, |key, i| {
+        let (bit, slot) = match key {
+            b"mfaAuthenticated" => (0, &mut a.mfa_authenticated),
+            b"creationDate" => (1, &mut a.creation_date),
+            _ => return skip_value(b, i),
+        };
+        once(&mut seen, bit)?;
+        let (v, end) = loose(text, i)?;
+        *slot = v;
+        Some(end)
+    })?;
     Some((a, end))
 }
 

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use crate::identity;
+use crate::ingest::issuing;
 use crate::ingest::record::{RecordError, RecordFields, parse_record};
 use crate::model::Flag;
 use crate::store::batch::{BatchBuilder, EventRow};
@@ -76,8 +77,44 @@ impl PushRecord for BatchBuilder {
             event_id: f.event_id.as_str(),
             insight: f.event_type.as_str() == "AwsCloudTrailInsight",
         };
+        let at = self.len();
         self.push_row(raw, &row, index);
+        if self.len() > at {
+            capture_creds(self, at, raw, f, !id.actor.is_empty());
+        }
     }
+}
+
+/// Records event `at`'s credential facts in the batch
+/// ([`crate::ingest::issuing`]): the issued key of an issuing call, a
+/// successful sign-in, and its key's hints while the key is new.
+fn capture_creds(b: &mut BatchBuilder, at: usize, raw: &str, f: &RecordFields<'_>, actor: bool) {
+    let local = at as u32;
+    if issuing::may_capture(f) {
+        match issuing::capture_fields(f, raw) {
+            Some(issuing::Captured::Issue(i)) => b.creds_mut().push_issue(local, i),
+            Some(issuing::Captured::Login) => b.creds_mut().push_login(local),
+            None => {}
+        }
+    }
+    let key = b.local_str(StrCol::AccessKey as usize, at);
+    if key == u32::MAX {
+        return;
+    }
+    let ui = f.user_identity.as_ref();
+    let ctx = ui.and_then(|u| u.session_context.as_ref());
+    let hint = (
+        ctx.is_some_and(|c| c.ec2_role_delivery.get().is_some()),
+        ctx.map_or("", |c| c.source_identity.as_str()),
+    );
+    let labels = actor && ui.is_none_or(|u| u.kind.as_str() != "AWSAccount");
+    let created = if f.console.as_str().eq_ignore_ascii_case("true") {
+        ctx.and_then(|c| c.attributes.as_ref())
+            .map_or("", |a| a.creation_date.as_str())
+    } else {
+        ""
+    };
+    b.creds_mut().see_key(key, labels, hint, created);
 }
 
 fn flag_of(s: &str) -> Flag {

@@ -9,6 +9,7 @@ use hashbrown::HashTable;
 
 use crate::model::{Credential, Flag};
 use crate::store::N_STR;
+use crate::store::creds::BatchCreds;
 use crate::store::raw::{BlockWriter, Chunk, RawLoc};
 
 /// An event ID in compact form.
@@ -177,6 +178,8 @@ pub struct Batch {
     pub problems_not_kept: usize,
     /// Number of events that are CloudTrail Insights events.
     pub insight_events: usize,
+    /// What the credential graph needs beyond the columns (sparse).
+    pub creds: BatchCreds,
 }
 
 /// Record problems kept per batch; more are only counted.
@@ -337,6 +340,23 @@ impl BatchBuilder {
             .saturating_mul(crate::ingest::budget::BATCH_BYTES_PER_EVENT as usize)
             .saturating_add(b.dict_bytes())
             .saturating_add(self.writer.bytes_held())
+            .saturating_add(b.creds.bytes_held())
+    }
+
+    /// The batch-local id of column `slot`'s value of event `i`
+    /// (`u32::MAX` for empty or no such event).
+    pub fn local_str(&self, slot: usize, i: usize) -> u32 {
+        self.batch
+            .strs
+            .get(slot)
+            .and_then(|c| c.get(i))
+            .copied()
+            .unwrap_or(u32::MAX)
+    }
+
+    /// The batch's sparse credential facts, for ingest to fill.
+    pub fn creds_mut(&mut self) -> &mut BatchCreds {
+        &mut self.batch.creds
     }
 
     /// Number of events added so far.

@@ -8,6 +8,7 @@
 //! [`facets`].
 
 pub mod batch;
+pub mod creds;
 pub mod facets;
 pub mod fetch;
 pub mod heap;
@@ -114,6 +115,8 @@ pub struct Store {
     /// The credential graph (derived columns `origin`, `chain`, ...),
     /// built after a load by the session; see [`crate::credentials`].
     creds: Option<std::sync::Arc<crate::credentials::CredGraph>>,
+    /// The sparse facts the graph is built from, captured at ingest.
+    cred_table: creds::CredTable,
 }
 
 impl Store {
@@ -158,6 +161,7 @@ impl Store {
         let n_chunks = batch.chunks.len();
         let first_chunk = self.raw.append(batch.chunks);
         let mut used = vec![false; n_chunks];
+        let keys_before = self.dicts[StrCol::AccessKey as usize].len() as u32;
         // Map each batch-local string id to a global id once.
         let maps: Vec<Vec<u32>> = batch
             .dicts
@@ -221,6 +225,26 @@ impl Store {
         self.console.extend(pick(&batch.console, &kept));
         self.file_of.extend(kept.iter().map(|_| file_id));
         self.record_index.extend(pick(&batch.record_index, &kept));
+        let base = self.time.len() - kept.len();
+        let key_map = &maps[StrCol::AccessKey as usize];
+        self.cred_table.append(
+            batch.creds,
+            |local| {
+                kept.binary_search(&(local as usize))
+                    .ok()
+                    .map(|p| (base + p) as EventIdx)
+            },
+            |local| {
+                let id = key_map.get(local as usize).copied().unwrap_or(0);
+                (id, id >= keys_before)
+            },
+            |local, text| {
+                batch
+                    .event_id
+                    .get(local as usize)
+                    .is_some_and(|e| *e == EventIdText::parse(text))
+            },
+        );
         out.added += kept.len();
         // Chunks whose events were all duplicates are not kept.
         self.raw.drop_unused(first_chunk, &used);
@@ -251,6 +275,12 @@ impl Store {
     /// The credential graph, once built for this store.
     pub fn credential_graph(&self) -> Option<&std::sync::Arc<crate::credentials::CredGraph>> {
         self.creds.as_ref()
+    }
+
+    /// The sparse credential facts captured at ingest
+    /// ([`creds::CredTable`]).
+    pub fn cred_table(&self) -> &creds::CredTable {
+        &self.cred_table
     }
 
     /// Installs the credential graph built from this store.
@@ -414,7 +444,8 @@ impl Store {
         let n = self.len();
         let columns = n * (8 + 4 * N_STR + 4 + 16 + 1 + 12 + 4 + 4);
         let dicts = self.dicts.iter().map(Interner::heap_bytes).sum::<usize>()
-            + self.other_ids.heap_bytes();
+            + self.other_ids.heap_bytes()
+            + self.cred_table.heap_bytes();
         let (raw_compressed, raw_uncompressed) = self.raw.sizes();
         let (raw_gzip, _) = self.raw.gzip_sizes();
         MemoryReport {

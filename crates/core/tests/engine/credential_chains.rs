@@ -562,3 +562,244 @@ fn query_fields_sort_and_facet_read_the_chain() {
     assert_eq!(f.top[0].value, "alice");
     assert_eq!(f.top[0].count, 4);
 }
+
+fn console_user(user: &str, key: &str, created: &str) -> Value {
+    let mut ui = iam(user, key);
+    ui["sessionContext"] = json!({"attributes":{"creationDate":format!("2024-01-01T{created}Z"),"mfaAuthenticated":"true"}});
+    ui
+}
+
+fn console_call(id: &str, time: &str, ui: Value) -> String {
+    ev(
+        id,
+        time,
+        "DescribeInstances",
+        "ec2",
+        ui,
+        json!({"sessionCredentialFromConsole":"true"}),
+    )
+}
+
+fn login(id: &str, time: &str, user: &str, result: &str) -> String {
+    ev(
+        id,
+        time,
+        "ConsoleLogin",
+        "signin",
+        iam(user, ""),
+        json!({"responseElements":{"ConsoleLogin":result}}),
+    )
+}
+
+#[test]
+fn console_sessions_are_user_plus_sign_in_time_and_link_to_their_login() {
+    let s = graph(&[
+        login("login1", "10:00:00", "dave", "Success"),
+        // One sign-in, two temporary keys (the console rotates them).
+        console_call(
+            "c1",
+            "10:01:00",
+            console_user("dave", "ASIACON1", "10:00:00"),
+        ),
+        console_call(
+            "c2",
+            "10:20:00",
+            console_user("dave", "ASIACON2", "10:00:00"),
+        ),
+        // A second sign-in: another session.
+        login("login2", "12:00:01", "dave", "Success"),
+        console_call(
+            "c3",
+            "12:05:00",
+            console_user("dave", "ASIACON3", "12:00:00"),
+        ),
+        // A failed sign-in at the same time as a session issues nothing.
+        login("bad", "14:00:00", "erin", "Failure"),
+        console_call(
+            "c4",
+            "14:01:00",
+            console_user("erin", "ASIACON4", "14:00:00"),
+        ),
+        // The same user's key without console use keeps the key as session.
+        call("k1", "15:00:00", iam("dave", "AKIADAVE")),
+        // A long-term key is never a console session, even when flagged.
+        console_call(
+            "k2",
+            "15:01:00",
+            console_user("dave", "AKIADAVE2", "15:00:00"),
+        ),
+    ]);
+    check(
+        &s,
+        &[
+            ("login1", "dave", 0),
+            ("c1", "dave", 0),
+            ("c2", "dave", 0),
+            ("login2", "dave", 0),
+            ("c3", "dave", 0),
+            ("bad", "erin", 0),
+            ("c4", "erin", 0),
+            ("k1", "dave", 0),
+            ("k2", "dave", 0),
+        ],
+    );
+    let session = |i: u32| s.value(Column::Session, i).into_owned();
+    assert_eq!(session(8), "AKIADAVE2");
+    assert_eq!(session(1), "dave console 2024-01-01T10:00:00Z");
+    assert_eq!(session(2), session(1), "two keys of one sign-in");
+    assert_eq!(session(4), "dave console 2024-01-01T12:00:00Z");
+    assert_eq!(session(6), "erin console 2024-01-01T14:00:00Z");
+    assert_eq!(session(7), "AKIADAVE");
+    let g = s.credential_graph().expect("graph");
+    assert_eq!(g.session_id(&s, 1), g.session_id(&s, 2));
+    assert_ne!(g.session_id(&s, 1), g.session_id(&s, 4));
+    // The session's hop names its ConsoleLogin (within 2 s of creationDate).
+    let issued = |i: u32| g.chain_hops(&s, i).last().and_then(|h| h.issued_by);
+    assert_eq!(issued(1), Some(0));
+    assert_eq!(issued(2), Some(0));
+    assert_eq!(issued(4), Some(3));
+    assert_eq!(issued(6), None, "a failed sign-in issues nothing");
+}
+
+#[test]
+fn two_sign_ins_at_one_time_link_to_neither() {
+    let s = graph(&[
+        login("a", "10:00:00", "dave", "Success"),
+        login("b", "10:00:01", "dave", "Success"),
+        console_call(
+            "c1",
+            "10:01:00",
+            console_user("dave", "ASIACON1", "10:00:00"),
+        ),
+    ]);
+    let g = s.credential_graph().expect("graph");
+    assert_eq!(g.chain_hops(&s, 2).last().and_then(|h| h.issued_by), None);
+    assert_eq!(s.value(Column::Origin, 2), "dave");
+}
+
+fn get_role_credentials(id: &str, time: &str, user: &str, key: Value) -> String {
+    ev(
+        id,
+        time,
+        "GetRoleCredentials",
+        "sso",
+        json!({"type":"Unknown","principalId":"111111111111","accountId":"111111111111","userName":user}),
+        json!({"requestParameters":{"roleName":"Admin","accountId":"111111111111"},
+               "responseElements":{"roleCredentials":{"accessKeyId":key,"expiration":1}}}),
+    )
+}
+
+#[test]
+fn identity_center_get_role_credentials_issues_sso_role_sessions() {
+    let s = graph(&[
+        get_role_credentials("grc", "09:00:00", "carol@example.com", json!("ASIASSO1")),
+        call(
+            "use",
+            "09:00:05",
+            role("AWSReservedSSO_Admin_0123", "carol@example.com", "ASIASSO1"),
+        ),
+        // A key Identity Center issued, used by a role it does not manage.
+        get_role_credentials("grc2", "09:10:00", "carol@example.com", json!("ASIASSO2")),
+        call("odd", "09:10:05", role("Deploy", "x", "ASIASSO2")),
+        // Without the key in the response (as CloudTrail usually logs it),
+        // nothing is linked: the role's own rule names the user.
+        get_role_credentials("grc3", "09:20:00", "dan", Value::Null),
+        call(
+            "sso3",
+            "09:20:05",
+            role("AWSReservedSSO_Read_9", "dan", "ASIASSO3"),
+        ),
+    ]);
+    check(
+        &s,
+        &[
+            ("grc", "carol@example.com", 0),
+            ("use", "carol@example.com (Identity Center)", 1),
+            ("grc2", "carol@example.com", 0),
+            (
+                "odd",
+                "unknown (issued by Identity Center for another role): ASIASSO2",
+                1,
+            ),
+            ("grc3", "dan", 0),
+            ("sso3", "dan (Identity Center)", 1),
+        ],
+    );
+    let g = s.credential_graph().expect("graph");
+    let hops = g.chain_hops(&s, 1);
+    assert_eq!(hops.last().and_then(|h| h.issued_by), Some(0), "{hops:?}");
+    assert_eq!(g.chain_hops(&s, 5).last().and_then(|h| h.issued_by), None);
+}
+
+#[test]
+fn incremental_loads_link_across_files_and_rebuilds() {
+    // The issuing call in one file, its uses in a later one.
+    let first = [
+        call("u1", "00:00:00", iam("alice", "AKIAALICE")),
+        assume(
+            "a1",
+            "00:00:01",
+            iam("alice", "AKIAALICE"),
+            "Admin",
+            "alice",
+            "ASIAADMIN",
+        ),
+    ];
+    let second = [
+        call("u2", "00:00:02", role("Admin", "alice", "ASIAADMIN")),
+        login("login", "00:10:00", "alice", "Success"),
+    ];
+    let third = [console_call(
+        "c1",
+        "00:11:00",
+        console_user("alice", "ASIACON", "00:10:00"),
+    )];
+    let refs = |v: &[String]| v.iter().map(String::clone).collect::<Vec<_>>();
+    let (f1, f2, f3) = (refs(&first), refs(&second), refs(&third));
+    let r1: Vec<&str> = f1.iter().map(String::as_str).collect();
+    let mut store = store_from_texts(&[("1.json", &r1)]);
+    store.set_credential_graph(std::sync::Arc::new(CredGraph::build(&store)));
+    assert_eq!(store.value(Column::Origin, 1), "alice");
+    // Append the next files as a later load does, then rebuild.
+    for (name, f) in [("2.json", &f2), ("3.json", &f3)] {
+        let r: Vec<&str> = f.iter().map(String::as_str).collect();
+        let mut b = trailview_core::store::batch::BatchBuilder::new(name.into());
+        for (i, e) in r.iter().enumerate() {
+            let _ = trailview_core::ingest::PushRecord::push_raw(&mut b, e, i as u32);
+        }
+        store.append(b.finish());
+        assert_eq!(
+            store.value(Column::Origin, store.len() as u32 - 1),
+            "",
+            "not covered before a rebuild"
+        );
+        store.set_credential_graph(std::sync::Arc::new(CredGraph::build(&store)));
+    }
+    check(
+        &store,
+        &[
+            ("u1", "alice", 0),
+            ("a1", "alice", 0),
+            ("u2", "alice", 1),
+            ("login", "alice", 0),
+            ("c1", "alice", 0),
+        ],
+    );
+    assert_eq!(
+        store.value(Column::Chain, 2),
+        "alice (AKIAALICE) → Admin/alice"
+    );
+    assert_eq!(
+        store.value(Column::Session, 4),
+        "alice console 2024-01-01T00:10:00Z"
+    );
+    let g = store.credential_graph().expect("graph");
+    assert_eq!(
+        g.chain_hops(&store, 2).last().and_then(|h| h.issued_by),
+        Some(1)
+    );
+    assert_eq!(
+        g.chain_hops(&store, 4).last().and_then(|h| h.issued_by),
+        Some(3)
+    );
+}
