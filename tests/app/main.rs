@@ -3,6 +3,7 @@
 //! binary's command line, and the packaging files.
 
 mod athena_sql;
+mod cli_detections;
 mod cli_sessions;
 mod cli_stats_list;
 mod gui_app;

@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
 use crate::view_jobs::{SharedStore, read_store};
-use trailview_core::sigma::{DetectionIndex, Detections, Problem, RuleSet};
+use trailview_core::sigma::{DetectionIndex, Detections, Level, Problem, RuleSet};
 
 /// Which rules run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,8 @@ pub struct RuleOptions {
     pub defaults: bool,
     /// Rule files or folders added by the user.
     pub paths: Vec<PathBuf>,
+    /// Only rules at this level or above run.
+    pub min_level: Option<Level>,
 }
 
 impl Default for RuleOptions {
@@ -27,6 +29,7 @@ impl Default for RuleOptions {
         RuleOptions {
             defaults: true,
             paths: Vec::new(),
+            min_level: None,
         }
     }
 }
@@ -44,6 +47,9 @@ impl RuleOptions {
             set.add_path(p);
         }
         set.resolve();
+        if let Some(l) = self.min_level {
+            set.set_min_level(l);
+        }
         set
     }
 }

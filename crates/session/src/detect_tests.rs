@@ -78,6 +78,34 @@ fn detections_run_after_each_load_and_only_new_rows_are_evaluated() {
     s.update_view(|v| v.query = "-has:detection".into());
     settle(&mut s);
     assert_eq!(s.rows().as_slice(), &[1]);
+
+    // The summary of every row counts rules and levels and marks the
+    // histogram bins holding hits.
+    s.update_view(|v| v.query = String::new());
+    settle(&mut s);
+    let sum = s.summary().expect("summary");
+    let d = sum.detections.as_ref().expect("detection summary");
+    let titles: Vec<(&str, u64)> = d
+        .rules
+        .top
+        .iter()
+        .map(|v| (v.value.as_str(), v.count))
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            ("KMS key scheduled for deletion or disabled", 1),
+            ("Root user activity", 1)
+        ]
+    );
+    assert_eq!(d.levels.top.len(), 1);
+    assert_eq!(
+        (d.levels.top[0].value.as_str(), d.levels.top[0].count),
+        ("high", 2)
+    );
+    let marked: u32 = d.bins.iter().map(|b| b.1).sum();
+    assert_eq!(marked, 2);
+    assert!(d.bins.iter().any(|b| b.0 == 4), "a bin marked high (3 + 1)");
 }
 
 #[test]
@@ -109,6 +137,7 @@ fn rule_problems_are_load_problems_and_other_rules_still_run() {
     s.set_rule_options(RuleOptions {
         defaults: false,
         paths: vec![rules.clone()],
+        min_level: None,
     });
     s.open(vec![a]);
     settle(&mut s);

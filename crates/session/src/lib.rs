@@ -28,6 +28,7 @@ pub mod athena;
 pub mod case_file;
 pub mod cells;
 pub mod detect_job;
+pub mod detection_summary;
 pub mod evidence;
 pub mod fmt;
 pub mod integrity_check;

@@ -205,6 +205,8 @@ impl Default for Session {
 
 impl Session {
     pub fn new(options: SessionOptions) -> Session {
+        let mut detection_jobs = DetectionJobs::default();
+        detection_jobs.set_options(options.rules.clone());
         Session {
             store: Arc::new(RwLock::new(Store::new())),
             loaded_paths: Vec::new(),
@@ -235,7 +237,7 @@ impl Session {
             integrity_generation: 0,
             credential_graph_took: None,
             integrity_checks: IntegrityChecks::default(),
-            detection_jobs: DetectionJobs::default(),
+            detection_jobs,
             search_prep: SearchPrep::default(),
             restored_marks: None,
             export_job: None,
@@ -1024,6 +1026,7 @@ impl Session {
             integrity: self.integrity.clone(),
             integrity_index: self.integrity_index.clone(),
             case: Some(self.case.clone()),
+            detections: self.detection_jobs.index.clone(),
         }
     }
 

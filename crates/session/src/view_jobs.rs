@@ -172,7 +172,16 @@ impl ViewJobs {
             });
             wake();
             let summary_started = Instant::now();
-            let summary = summarize(&store, &rows, req.summary);
+            let mut summary = summarize(&store, &rows, req.summary);
+            if let Some(d) = &req.detections {
+                summary.detections = Some(crate::detection_summary::summarize(
+                    &store,
+                    d,
+                    &rows,
+                    &summary.histogram,
+                    req.summary.facet_top,
+                ));
+            }
             if stale() {
                 return;
             }
