@@ -160,3 +160,17 @@ fn rule_problems_are_load_problems_and_other_rules_still_run() {
     settle(&mut s);
     assert_eq!(titles(&s), vec![(0, "Root user activity".to_owned())]);
 }
+
+#[test]
+fn a_hit_without_a_time_is_counted_but_in_no_histogram_bin() {
+    let dir = tempfile::tempdir().expect("dir");
+    let no_time = r#"{"eventID":"n1","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","userIdentity":{"type":"Root","accountId":"111"}}"#;
+    let a = write(dir.path(), "a.json", &[ROOT, no_time]);
+    let mut s = interactive();
+    s.open(vec![a]);
+    settle(&mut s);
+    let sum = s.summary().expect("summary");
+    let d = sum.detections.as_ref().expect("detection summary");
+    assert_eq!(d.rules.top[0].count, 2);
+    assert_eq!(d.bins.iter().map(|b| b.1).sum::<u32>(), 1);
+}

@@ -55,9 +55,15 @@ pub fn summarize(
         let Some(best) = best else { continue };
         with_hits += 1;
         if hist.bin_ms > 0 {
-            let t = store.time(row);
-            let bin = (t - hist.start).div_euclid(hist.bin_ms);
-            if let Some(b) = usize::try_from(bin).ok().and_then(|b| bins.get_mut(b)) {
+            // Events without a time (`NO_TIME`) are in no bin.
+            let bin = store
+                .time(row)
+                .checked_sub(hist.start)
+                .map(|d| d.div_euclid(hist.bin_ms));
+            if let Some(b) = bin
+                .and_then(|b| usize::try_from(b).ok())
+                .and_then(|b| bins.get_mut(b))
+            {
                 b.0 = b.0.max(best + 1);
                 b.1 += 1;
             }
