@@ -11,6 +11,7 @@ mod gui_athena;
 mod gui_case;
 mod gui_credentials;
 mod gui_detail;
+mod gui_detections;
 mod gui_export_path;
 mod gui_harness;
 mod gui_integrity;
