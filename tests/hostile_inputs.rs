@@ -495,6 +495,7 @@ fn export_removes_stale_temporary_files_and_writes_the_manifest_with_it() {
         store: &store,
         integrity: None,
         case: None,
+        detections: None,
     };
     let (summary, manifest) =
         trailview_core::export::manifest::write_with_export(&input, pending).expect("written");

@@ -81,6 +81,16 @@ pub enum Action {
     ShowColumns,
     /// Open the Sessions window (credential sessions of the current rows).
     ShowSessions,
+    /// Open the Detections window (Sigma rules with hits).
+    ShowDetections,
+    /// Replace the query with `rule:<id>` (the Detections window).
+    FilterToRule(String),
+    /// Ask for a Sigma rule folder to run besides the others.
+    PickRuleFolder,
+    /// Stop running the rule folder at this index of the settings.
+    RemoveRuleFolder(usize),
+    /// Run Trailview's default rules or not.
+    SetDefaultRules(bool),
     /// Select an event even when the current query hides it (the query
     /// and time range are cleared then): the credential chain's links.
     JumpToEvent(EventIdx),

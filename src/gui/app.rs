@@ -39,6 +39,7 @@ pub(crate) enum PickPurpose {
     PublicKeys,
     OpenCase,
     SaveCase,
+    RuleFolder,
 }
 
 /// One-shot requests between frames.
@@ -72,6 +73,7 @@ pub struct TrailviewApp {
     pub integrity_view: integrity::IntegrityView,
     pub tags: tag_manager::TagManager,
     pub sessions: crate::gui::windows::sessions::SessionsView,
+    pub detections: crate::gui::windows::detections::DetectionsView,
     pub stats: FrameStats,
     /// The action ("Open case…", "Close all") that was refused once because
     /// of unsaved marks; asked again, it goes ahead.
@@ -86,7 +88,9 @@ pub struct TrailviewApp {
 
 impl TrailviewApp {
     pub fn new(settings: Settings, picker: Box<dyn Picker>) -> TrailviewApp {
-        let mut session = Session::new(SessionOptions::interactive());
+        let mut options = SessionOptions::interactive();
+        options.rules = settings.rule_options();
+        let mut session = Session::new(options);
         session.update_view(|v| v.columns = settings.column_specs());
         session.set_summary_options(SummaryOptions {
             grouping: settings.lane_grouping,
@@ -107,6 +111,7 @@ impl TrailviewApp {
             integrity_view: Default::default(),
             tags: tag_manager::TagManager::default(),
             sessions: Default::default(),
+            detections: Default::default(),
             stats: FrameStats::default(),
             settings,
             discard_armed: None,
@@ -289,6 +294,7 @@ impl TrailviewApp {
             Modal::Tags => self.tags.show(&ctx, session, &mut open, actions),
             Modal::Athena => self.athena.show(&ctx, session, &mut open, actions),
             Modal::Sessions => self.sessions.show(&ctx, session, &mut open, actions),
+            Modal::Detections => self.detections.show(&ctx, session, &mut open, actions),
             Modal::Columns => {
                 let mut specs = session.view().columns.clone();
                 if self.columns.show(&ctx, &mut specs, &mut open) {

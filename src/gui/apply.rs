@@ -161,6 +161,19 @@ impl TrailviewApp {
             Action::PickPublicKeys => self.pick(PickKind::PublicKeys, PickPurpose::PublicKeys, ctx),
             Action::ShowColumns => self.modal = Some(Modal::Columns),
             Action::ShowSessions => self.modal = Some(Modal::Sessions),
+            Action::ShowDetections => self.modal = Some(Modal::Detections),
+            Action::FilterToRule(id) => self.set_query(query::field_clause("rule", &id)),
+            Action::PickRuleFolder => self.pick(PickKind::Folder, PickPurpose::RuleFolder, ctx),
+            Action::RemoveRuleFolder(i) => {
+                if i < self.settings.rule_folders.len() {
+                    self.settings.rule_folders.remove(i);
+                }
+                self.session.set_rule_options(self.settings.rule_options());
+            }
+            Action::SetDefaultRules(on) => {
+                self.settings.default_rules = on;
+                self.session.set_rule_options(self.settings.rule_options());
+            }
             Action::JumpToEvent(idx) => self.jump_to_event(idx),
             Action::SetGrouping(g) => {
                 self.settings.lane_grouping = g;
@@ -245,6 +258,14 @@ impl TrailviewApp {
         self.session.update_view(|v| v.query = text);
     }
 
+    /// Runs the rules of `path` too (kept in the settings).
+    pub(crate) fn add_rule_folder(&mut self, path: PathBuf) {
+        if !self.settings.rule_folders.contains(&path) {
+            self.settings.rule_folders.push(path);
+        }
+        self.session.set_rule_options(self.settings.rule_options());
+    }
+
     /// The answer of a file dialog.
     pub(crate) fn picked(&mut self, purpose: PickPurpose, paths: Vec<PathBuf>) {
         let Some(first) = paths.first().cloned() else {
@@ -261,6 +282,7 @@ impl TrailviewApp {
                      here): pass paths on the command line or drop them on the window."
                 }
                 PickPurpose::PublicKeys => "No public-key file chosen.",
+                PickPurpose::RuleFolder => "No rule folder chosen.",
                 PickPurpose::OpenCase => "No case file chosen.",
                 PickPurpose::SaveCase => "Case not saved: no file chosen.",
             };
@@ -275,6 +297,7 @@ impl TrailviewApp {
                 self.session.start_export(job);
             }
             PickPurpose::PublicKeys => self.session.check_integrity(Some(first)),
+            PickPurpose::RuleFolder => self.add_rule_folder(first),
             PickPurpose::OpenCase => match Case::open(&first) {
                 Ok(case) => self.open_case(case),
                 Err(e) => self.session.error(format!("Case not opened: {e}")),

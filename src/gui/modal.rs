@@ -12,4 +12,5 @@ pub enum Modal {
     Tags,
     Athena,
     Sessions,
+    Detections,
 }

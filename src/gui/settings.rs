@@ -51,6 +51,11 @@ pub struct Settings {
     pub facet_top: usize,
     /// Width of the timeline's lane name column, in points.
     pub timeline_name_w: f32,
+    /// Sigma rule files or folders run after each load, besides the
+    /// defaults (Detections window).
+    pub rule_folders: Vec<PathBuf>,
+    /// Run Trailview's default rules.
+    pub default_rules: bool,
 }
 
 impl Default for Settings {
@@ -70,11 +75,22 @@ impl Default for Settings {
             show_timeline: true,
             facet_top: 10,
             timeline_name_w: 190.0,
+            rule_folders: Vec::new(),
+            default_rules: true,
         }
     }
 }
 
 impl Settings {
+    /// The detection rules these settings ask for.
+    pub fn rule_options(&self) -> trailview_session::detect_job::RuleOptions {
+        trailview_session::detect_job::RuleOptions {
+            defaults: self.default_rules,
+            paths: self.rule_folders.clone(),
+            min_level: None,
+        }
+    }
+
     pub fn load(storage: Option<&dyn eframe::Storage>) -> Settings {
         storage
             .and_then(|s| eframe::get_value(s, KEY))

@@ -3,6 +3,7 @@
 //! binary's command line, and the packaging files.
 
 mod athena_sql;
+mod cli_detections;
 mod cli_sessions;
 mod cli_stats_list;
 mod gui_app;
@@ -10,6 +11,7 @@ mod gui_athena;
 mod gui_case;
 mod gui_credentials;
 mod gui_detail;
+mod gui_detections;
 mod gui_export_path;
 mod gui_harness;
 mod gui_integrity;

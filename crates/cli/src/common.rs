@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use trailview_core::ingest::LoadOptions;
+use trailview_session::detect_job::RuleOptions;
 use trailview_session::{Session, SessionOptions};
 
 /// Files and folders to load, and the per-file limits.
@@ -58,8 +59,16 @@ impl InputArgs {
     /// app's loader and store; no integrity check or search preparation
     /// unless the command asks).
     pub fn open(&self) -> Result<Session, CliError> {
+        self.open_with(RuleOptions::default())
+    }
+
+    /// [`Self::open`] with these detection rules (they run when the
+    /// command reads detections: `Session::detect_blocking`).
+    pub fn open_with(&self, rules: RuleOptions) -> Result<Session, CliError> {
         self.check()?;
-        let mut session = Session::new(SessionOptions::headless(self.options()));
+        let mut options = SessionOptions::headless(self.options());
+        options.rules = rules;
+        let mut session = Session::new(options);
         session.open_blocking(self.paths.clone());
         Ok(session)
     }

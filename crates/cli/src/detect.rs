@@ -11,8 +11,9 @@ use serde_json::{Value, json};
 
 use crate::common::{CliError, InputArgs, print};
 use trailview_core::sigma::summary::rule_hits;
-use trailview_core::sigma::{Detections, Level, RuleSet};
+use trailview_core::sigma::{Level, RuleSet};
 use trailview_core::timefmt::format_rfc3339;
+use trailview_session::detect_job::RuleOptions;
 
 /// Which Sigma rules run.
 #[derive(Args, Debug, Clone, Default)]
@@ -30,13 +31,9 @@ pub struct RuleArgs {
 }
 
 impl RuleArgs {
-    /// The rule set these arguments name.
-    pub fn rule_set(&self) -> Result<RuleSet, CliError> {
-        let mut set = if self.no_default_rules {
-            RuleSet::default()
-        } else {
-            RuleSet::defaults()
-        };
+    /// The rules these arguments name, for the session (every rule path
+    /// must exist; a bad rule inside is a problem, not an error).
+    pub fn options(&self) -> Result<RuleOptions, CliError> {
         for p in &self.rules {
             if std::fs::symlink_metadata(p).is_err() {
                 return Err(CliError::usage(format!(
@@ -44,18 +41,25 @@ impl RuleArgs {
                     p.to_string_lossy()
                 )));
             }
-            set.add_path(p);
         }
-        set.resolve();
-        if let Some(l) = &self.min_level {
-            let level = Level::parse(l).ok_or_else(|| {
+        let min_level = match &self.min_level {
+            Some(l) => Some(Level::parse(l).ok_or_else(|| {
                 CliError::usage(format!(
                     "unknown level `{l}` (informational, low, medium, high, critical)"
                 ))
-            })?;
-            set.set_min_level(level);
-        }
-        Ok(set)
+            })?),
+            None => None,
+        };
+        Ok(RuleOptions {
+            defaults: !self.no_default_rules,
+            paths: self.rules.clone(),
+            min_level,
+        })
+    }
+
+    /// The rule set these arguments name.
+    pub fn rule_set(&self) -> Result<RuleSet, CliError> {
+        Ok(self.options()?.load())
     }
 }
 
@@ -79,11 +83,11 @@ fn time(t: i64) -> Value {
 }
 
 pub fn run(args: &DetectArgs) -> Result<(), CliError> {
-    let set = args.rules.rule_set()?;
-    let session = args.input.open()?;
+    let mut session = args.input.open_with(args.rules.options()?)?;
+    let index = session.detect_blocking().unwrap_or_default();
+    let (set, d) = (&*index.set, &index.detections);
     let store = session.read();
-    let d = Detections::run(&store, &set);
-    let summary = rule_hits(&d, &set, &store);
+    let summary = rule_hits(d, set, &store);
     let rules: Vec<Value> = summary
         .iter()
         .map(|s| {

@@ -36,6 +36,8 @@ pub struct ExportArgs {
     #[arg(long)]
     pub no_manifest: bool,
     #[command(flatten)]
+    pub rules: crate::detect::RuleArgs,
+    #[command(flatten)]
     pub input: InputArgs,
 }
 
@@ -67,7 +69,7 @@ pub fn run(args: &ExportArgs) -> Result<(), CliError> {
         (None, ExportFormat::Csv) => export::default_columns(),
         (None, _) => Vec::new(),
     };
-    let mut session = args.input.open()?;
+    let mut session = args.input.open_with(args.rules.options()?)?;
     let view = view_of(&args.filter, sort, args.desc, columns);
     // The manifest records the sources' integrity: checked once, here,
     // and shared with the `integrity` column when there is one.

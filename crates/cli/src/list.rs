@@ -49,6 +49,8 @@ pub struct ListArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     #[command(flatten)]
+    pub rules: crate::detect::RuleArgs,
+    #[command(flatten)]
     pub input: InputArgs,
 }
 
@@ -68,9 +70,11 @@ pub fn parse_columns(names: Option<&[String]>) -> Result<Vec<ColumnSpec>, CliErr
                 ColumnSpec::Path(p) if !is_well_formed(p) => Err(CliError::usage(format!(
                     "unknown column {n:?}: not a column name nor a JSON path"
                 ))),
-                ColumnSpec::Mark(m) if *m != Mark::Integrity => Err(CliError::usage(format!(
-                    "column {n:?} is a case annotation; open the case in the app to see it"
-                ))),
+                ColumnSpec::Mark(m) if !matches!(m, Mark::Integrity | Mark::Detections) => {
+                    Err(CliError::usage(format!(
+                        "column {n:?} is a case annotation; open the case in the app to see it"
+                    )))
+                }
                 _ => Ok(spec),
             }
         })
@@ -86,9 +90,11 @@ pub fn parse_sort(name: Option<&str>) -> Result<ColumnSpec, CliError> {
         ColumnSpec::Path(p) if !is_well_formed(&p) => {
             Err(CliError::usage(format!("unknown sort column {n:?}")))
         }
-        ColumnSpec::Mark(m) if m != Mark::Integrity => Err(CliError::usage(format!(
-            "cannot sort by {n:?}: it is a case annotation; open the case in the app"
-        ))),
+        ColumnSpec::Mark(m) if !matches!(m, Mark::Integrity | Mark::Detections) => {
+            Err(CliError::usage(format!(
+                "cannot sort by {n:?}: it is a case annotation; open the case in the app"
+            )))
+        }
         spec => Ok(spec),
     }
 }
@@ -114,8 +120,9 @@ pub fn view_of(
 
 /// Sets the session's view (query, sort, columns) from the command line,
 /// checks that every JSON path among the columns and the sort exists, and
-/// runs the integrity check once when the view reads it (the `integrity`
-/// column, sort or query) or `always` asks for it (an export's manifest).
+/// runs the integrity check and the detection rules once when the view
+/// reads them (the `integrity` or `detections` column, sort or query) or
+/// `always` asks for them (an export's manifest).
 /// Returns the view's rows.
 pub fn apply_view(
     session: &mut Session,
@@ -135,9 +142,20 @@ pub fn apply_view(
             .ok()
             .flatten()
             .is_some_and(|q| q.uses_annotations());
+    let detections = ColumnSpec::Mark(Mark::Detections);
+    let reads_detections = view.columns.contains(&detections)
+        || view.sort.column == detections
+        || view
+            .compile()
+            .ok()
+            .flatten()
+            .is_some_and(|q| q.uses_detections());
     session.set_view(view);
     if always_integrity || reads_integrity {
         session.check_integrity_blocking();
+    }
+    if always_integrity || reads_detections {
+        session.detect_blocking();
     }
     session
         .rows_blocking()
@@ -173,7 +191,7 @@ pub fn run(args: &ListArgs) -> Result<(), CliError> {
     let columns = parse_columns(args.columns.as_deref())?;
     let sort = parse_sort(args.sort.as_deref())?;
     args.filter.query()?;
-    let mut session = args.input.open()?;
+    let mut session = args.input.open_with(args.rules.options()?)?;
     let view = view_of(&args.filter, sort, args.desc, columns);
     let rows = apply_view(&mut session, view, false)?;
     let rows = &rows[..args.limit.unwrap_or(rows.len()).min(rows.len())];

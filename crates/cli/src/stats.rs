@@ -26,15 +26,20 @@ pub struct StatsArgs {
     #[arg(long, value_name = "COL,...", value_delimiter = ',')]
     pub facets: Option<Vec<String>>,
     #[command(flatten)]
+    pub rules: crate::detect::RuleArgs,
+    #[command(flatten)]
     pub input: InputArgs,
 }
 
 pub fn run(args: &StatsArgs) -> Result<(), CliError> {
     let query = args.filter.query()?;
     let facet_cols = parse_facets(args.facets.as_deref().unwrap_or(&[]))?;
-    let mut session = args.input.open()?;
+    let mut session = args.input.open_with(args.rules.options()?)?;
     // The rows are only computed when something is counted over them.
     let rows = if query.is_some() || !facet_cols.is_empty() {
+        if query.as_ref().is_some_and(|q| q.uses_detections()) {
+            session.detect_blocking();
+        }
         session.update_view(|v| v.query = args.filter.filter.clone().unwrap_or_default());
         session
             .rows_blocking()
@@ -42,6 +47,11 @@ pub fn run(args: &StatsArgs) -> Result<(), CliError> {
     } else {
         Default::default()
     };
+    // Rule folders named on the command line are read (their problems
+    // join the load problems) even when nothing here reads a hit.
+    if !args.rules.rules.is_empty() {
+        session.detect_blocking();
+    }
     let store = session.read();
     let report = session.report();
     let mut summary = summary_json(&store, report);

@@ -321,10 +321,18 @@ pub enum Mark {
     Note,
     Starred,
     Integrity,
+    /// The titles of the detection rules the event matched.
+    Detections,
 }
 
 impl Mark {
-    pub const ALL: [Mark; 4] = [Mark::Tags, Mark::Note, Mark::Starred, Mark::Integrity];
+    pub const ALL: [Mark; 5] = [
+        Mark::Tags,
+        Mark::Note,
+        Mark::Starred,
+        Mark::Integrity,
+        Mark::Detections,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -332,6 +340,7 @@ impl Mark {
             Mark::Note => "note",
             Mark::Starred => "starred",
             Mark::Integrity => "integrity",
+            Mark::Detections => "detections",
         }
     }
 
@@ -341,6 +350,7 @@ impl Mark {
             Mark::Note => "Note",
             Mark::Starred => "★",
             Mark::Integrity => "Integrity",
+            Mark::Detections => "Detections",
         }
     }
 
@@ -350,6 +360,7 @@ impl Mark {
             "note" | "notes" => Some(Mark::Note),
             "starred" | "star" => Some(Mark::Starred),
             "integrity" => Some(Mark::Integrity),
+            "detections" | "detection" => Some(Mark::Detections),
             _ => None,
         }
     }

@@ -14,6 +14,7 @@ use trailview_core::export::manifest::{self, ManifestInput};
 use trailview_core::export::{self, ExportFormat, ExportRequest};
 use trailview_core::integrity::IntegrityReport;
 use trailview_core::model::{ColumnSpec, EventIdx};
+use trailview_core::sigma::DetectionIndex;
 use trailview_core::store::Store;
 
 /// Which events an export writes.
@@ -97,6 +98,8 @@ pub struct ExportJob {
     pub integrity_index: Option<Arc<IntegrityIndex>>,
     /// Tags and notes for CSV annotation columns and the manifest.
     pub case: Option<Arc<Case>>,
+    /// Sigma hits for the `detections` CSV column and the manifest.
+    pub detections: Option<Arc<DetectionIndex>>,
 }
 
 impl ExportJob {
@@ -116,7 +119,8 @@ impl ExportJob {
 /// so an export never stands without its manifest. Nothing is left behind
 /// when either fails.
 pub fn write(store: &Store, job: &ExportJob) -> Result<Written, String> {
-    let ann = EventAnnotations::new(store, job.case.as_deref(), job.integrity_index.as_deref());
+    let ann = EventAnnotations::new(store, job.case.as_deref(), job.integrity_index.as_deref())
+        .with_detections(job.detections.as_deref());
     let columns = job.columns();
     let pending = export::export_pending(
         store,
@@ -143,6 +147,7 @@ pub fn write(store: &Store, job: &ExportJob) -> Result<Written, String> {
             store,
             integrity: job.integrity.as_deref(),
             case: job.case.as_deref(),
+            detections: job.detections.as_deref(),
         };
         let (summary, path) = manifest::write_with_export(&input, pending)
             .map_err(|e| format!("nothing written (export with its manifest): {e}"))?;
@@ -199,6 +204,7 @@ mod tests {
             integrity: None,
             integrity_index: None,
             case: Some(Arc::new(case)),
+            detections: None,
         };
         let w = write(&store, &job).expect("export");
         assert!(w.manifest.is_some());

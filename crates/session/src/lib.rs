@@ -12,8 +12,8 @@
 //!   request wins;
 //! - [`summary`]: facets, histogram and timeline lanes of a row set, with
 //!   [`outcome`] (error / write / read) and [`cells`] (a cell's text);
-//! - [`load`], [`integrity_check`], [`search_prep`]: background jobs after
-//!   opening paths;
+//! - [`load`], [`integrity_check`], [`search_prep`], [`detect_job`]:
+//!   background jobs after opening paths (the last runs the Sigma rules);
 //! - [`marks`], [`selection`], [`case_file`]: the analyst's marks, the
 //!   selection they apply to, case files and the autosave;
 //! - [`sessions`]: the credential graph's rebuild after a load and one row
@@ -27,6 +27,8 @@
 pub mod athena;
 pub mod case_file;
 pub mod cells;
+pub mod detect_job;
+pub mod detection_summary;
 pub mod evidence;
 pub mod fmt;
 pub mod integrity_check;
@@ -45,3 +47,6 @@ pub mod view_jobs;
 
 pub use session::{Session, SessionEvent, SessionOptions, Status};
 pub use view::ViewSpec;
+
+#[cfg(test)]
+mod detect_tests;

@@ -15,6 +15,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::case_file::{self, Autosave};
+use crate::detect_job::{DetectionJobs, RuleOptions};
 use crate::evidence::{self, ExportJob, Written};
 use crate::fmt::{bytes, duration, thousands};
 use crate::integrity_check::IntegrityChecks;
@@ -31,6 +32,7 @@ use trailview_core::integrity::IntegrityReport;
 use trailview_core::model::EventIdx;
 use trailview_core::query::hints::UnknownField;
 use trailview_core::query::{Query, QueryError};
+use trailview_core::sigma::DetectionIndex;
 use trailview_core::store::Store;
 use trailview_core::store::batch::Batch;
 
@@ -59,6 +61,11 @@ pub struct SessionOptions {
     /// Ready the raw chunks for full-text search after each load (the app;
     /// a one-shot command would only wait for it).
     pub prepare_search: bool,
+    /// Run the detection rules after each load (the app); the command
+    /// line asks for it when a query, column or export reads detections.
+    pub detect: bool,
+    /// Which detection rules run.
+    pub rules: RuleOptions,
 }
 
 impl SessionOptions {
@@ -68,6 +75,8 @@ impl SessionOptions {
             load: LoadOptions::default(),
             check_integrity: true,
             prepare_search: true,
+            detect: true,
+            rules: RuleOptions::default(),
         }
     }
 
@@ -77,6 +86,8 @@ impl SessionOptions {
             load,
             check_integrity: false,
             prepare_search: false,
+            detect: false,
+            rules: RuleOptions::default(),
         }
     }
 }
@@ -116,6 +127,8 @@ struct ViewKey {
     integrity: u64,
     /// Events the credential graph covers (its columns change when built).
     creds: usize,
+    /// Bumped whenever the detections change.
+    detections: u64,
 }
 
 /// A query text compiled: `None` when it keeps every event.
@@ -174,6 +187,7 @@ pub struct Session {
     /// How long the last credential graph build took.
     pub credential_graph_took: Option<Duration>,
     integrity_checks: IntegrityChecks,
+    detection_jobs: DetectionJobs,
     search_prep: SearchPrep,
     /// Marks restored from the autosave by the running load's `open`.
     restored_marks: Option<usize>,
@@ -191,6 +205,8 @@ impl Default for Session {
 
 impl Session {
     pub fn new(options: SessionOptions) -> Session {
+        let mut detection_jobs = DetectionJobs::default();
+        detection_jobs.set_options(options.rules.clone());
         Session {
             store: Arc::new(RwLock::new(Store::new())),
             loaded_paths: Vec::new(),
@@ -221,6 +237,7 @@ impl Session {
             integrity_generation: 0,
             credential_graph_took: None,
             integrity_checks: IntegrityChecks::default(),
+            detection_jobs,
             search_prep: SearchPrep::default(),
             restored_marks: None,
             export_job: None,
@@ -405,6 +422,84 @@ impl Session {
     /// Tags, notes, stars and integrity status of events of `store`.
     pub fn annotations<'a>(&'a self, store: &'a Store) -> EventAnnotations<'a> {
         EventAnnotations::new(store, Some(&self.case), self.integrity_index.as_deref())
+            .with_detections(self.detection_jobs.index.as_deref())
+    }
+
+    // ----- detections -----
+
+    /// The last finished detection run (rules, hits), if any.
+    pub fn detections(&self) -> Option<&Arc<DetectionIndex>> {
+        self.detection_jobs.index.as_ref()
+    }
+
+    /// True while the rules run.
+    pub fn detecting(&self) -> bool {
+        self.detection_jobs.busy()
+    }
+
+    /// How long the last detection run took.
+    pub fn detection_took(&self) -> Option<Duration> {
+        self.detection_jobs.last_took
+    }
+
+    pub fn rule_options(&self) -> &RuleOptions {
+        self.detection_jobs.options()
+    }
+
+    /// Changes which rules run; with events loaded, they run again from
+    /// the first event (in the background).
+    pub fn set_rule_options(&mut self, rules: RuleOptions) {
+        if &rules == self.detection_jobs.options() {
+            return;
+        }
+        self.options.rules = rules.clone();
+        self.detection_jobs.set_options(rules);
+        if self.store_len() > 0 && !self.is_loading() {
+            self.start_detections();
+        }
+    }
+
+    /// The rules that could not be used (path and reason), once read.
+    pub fn rule_problems(&self) -> &[trailview_core::sigma::Problem] {
+        self.detection_jobs.problems()
+    }
+
+    fn start_detections(&mut self) {
+        let wake = self.waker();
+        let store = self.store.clone();
+        self.detection_jobs.start(&store, wake);
+        self.note_rule_problems();
+    }
+
+    /// Adds the rules that could not be used to the load report's
+    /// problems (path and reason), once each.
+    fn note_rule_problems(&mut self) {
+        let problems = &mut self.report.report.problems;
+        for p in self.detection_jobs.problems() {
+            let path = PathBuf::from(&p.path);
+            let reason = format!("rule: {}", p.reason);
+            if !problems
+                .iter()
+                .any(|q| q.path == path && q.reason == reason)
+            {
+                problems.push(trailview_core::ingest::Problem { path, reason });
+            }
+        }
+    }
+
+    /// Runs the rules over the events not yet evaluated and waits (the
+    /// command line).
+    pub fn detect_blocking(&mut self) -> Option<Arc<DetectionIndex>> {
+        let evaluated = self
+            .detection_jobs
+            .index
+            .as_ref()
+            .map(|i| i.detections.evaluated);
+        if evaluated != Some(self.store_len()) {
+            self.start_detections();
+            self.detection_jobs.wait();
+        }
+        self.detection_jobs.index.clone()
     }
 
     /// True when nothing is loading, computing, checking or exporting.
@@ -414,6 +509,7 @@ impl Session {
             && !self.needs_refresh()
             && self.export_job.is_none()
             && !self.integrity_checks.busy()
+            && !self.detection_jobs.busy()
     }
 
     // ----- status -----
@@ -477,6 +573,7 @@ impl Session {
                 .then_some(self.case.revision),
             integrity: self.integrity_generation,
             creds: self.read().credential_graph_len(),
+            detections: self.detection_jobs.generation,
         }
     }
 
@@ -558,6 +655,7 @@ impl Session {
             summary: self.summary_options,
             case: Some(self.case.clone()),
             integrity: self.integrity_index.clone(),
+            detections: self.detection_jobs.index.clone(),
         }
     }
 
@@ -581,6 +679,7 @@ impl Session {
         let mut events = Vec::new();
         self.poll_load(&mut events);
         self.poll_integrity();
+        self.detection_jobs.poll();
         for r in self.jobs.poll() {
             match r {
                 ViewResult::Rows { rows, elapsed, .. } => {
@@ -794,6 +893,10 @@ impl Session {
         if self.options.check_integrity {
             self.check_integrity(None);
         }
+        if self.options.detect {
+            self.detection_jobs.set_options(self.options.rules.clone());
+            self.start_detections();
+        }
         if self.options.prepare_search {
             self.search_prep
                 .start(self.store.clone(), self.jobs.running());
@@ -923,6 +1026,7 @@ impl Session {
             integrity: self.integrity.clone(),
             integrity_index: self.integrity_index.clone(),
             case: Some(self.case.clone()),
+            detections: self.detection_jobs.index.clone(),
         }
     }
 
@@ -960,6 +1064,7 @@ impl Session {
         }
         self.queued.clear();
         self.integrity_checks.cancel();
+        self.detection_jobs.clear();
         self.search_prep.stop();
         if let Ok(mut s) = self.store.write() {
             s.clear();

@@ -194,6 +194,8 @@ pub struct Summary {
     pub facets: Vec<(Column, Facet)>,
     pub histogram: Histogram,
     pub timeline: Timeline,
+    /// Rule and level facets and histogram marks, once detections ran.
+    pub detections: Option<crate::detection_summary::DetectionSummary>,
 }
 
 /// Most lanes a timeline builds (the busiest ones). Lanes hold their
@@ -234,6 +236,7 @@ pub fn summarize(store: &Store, rows: &[EventIdx], options: SummaryOptions) -> S
         facets,
         histogram: histogram(store, rows, &outcomes),
         timeline: timeline(store, rows, &outcomes, grouping),
+        detections: None,
     }
 }
 

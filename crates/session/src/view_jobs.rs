@@ -14,6 +14,7 @@ use crate::view::{ViewSpec, compute_rows};
 use trailview_core::case::{Case, EventAnnotations, IntegrityIndex};
 use trailview_core::model::EventIdx;
 use trailview_core::query::Query;
+use trailview_core::sigma::DetectionIndex;
 use trailview_core::store::Store;
 
 /// Shared, lockable event store.
@@ -36,6 +37,8 @@ pub struct ViewRequest {
     pub case: Option<Arc<Case>>,
     /// File statuses for `integrity:`.
     pub integrity: Option<Arc<IntegrityIndex>>,
+    /// Sigma hits for `rule:`, `level:`, `attack:`, `has:detection`.
+    pub detections: Option<Arc<DetectionIndex>>,
 }
 
 impl ViewRequest {
@@ -51,7 +54,8 @@ impl ViewRequest {
         store: &Store,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Vec<EventIdx> {
-        let mut ann = EventAnnotations::new(store, self.case.as_deref(), self.integrity.as_deref());
+        let mut ann = EventAnnotations::new(store, self.case.as_deref(), self.integrity.as_deref())
+            .with_detections(self.detections.as_deref());
         ann.cancel = Some(cancelled);
         compute_rows(store, &self.spec, self.query.as_deref(), &ann)
     }
@@ -168,7 +172,16 @@ impl ViewJobs {
             });
             wake();
             let summary_started = Instant::now();
-            let summary = summarize(&store, &rows, req.summary);
+            let mut summary = summarize(&store, &rows, req.summary);
+            if let Some(d) = &req.detections {
+                summary.detections = Some(crate::detection_summary::summarize(
+                    &store,
+                    d,
+                    &rows,
+                    &summary.histogram,
+                    req.summary.facet_top,
+                ));
+            }
             if stale() {
                 return;
             }

@@ -96,6 +96,7 @@ impl DetailView {
         scroll.show(ui, |ui| {
             identity_summary(ui, store, idx, actions);
             crate::gui::panels::chain::show(ui, store, idx, settings, actions);
+            crate::gui::panels::detections_detail::show(ui, session, store, idx, &json, actions);
             redaction_note(ui, &json, actions);
             ui.separator();
             ui.label(egui::RichText::new("Event JSON").strong());

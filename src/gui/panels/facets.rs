@@ -4,7 +4,6 @@
 
 use crate::gui::actions::Action;
 use crate::gui::theme::Palette;
-use trailview_core::model::Column;
 use trailview_core::query;
 use trailview_core::store::facets::Facet;
 use trailview_session::Session;
@@ -36,14 +35,29 @@ pub fn show(ui: &mut egui::Ui, session: &Session, query: &str, actions: &mut Vec
                 egui::CollapsingHeader::new(title)
                     .id_salt(col.name())
                     .default_open(n < 6)
-                    .show(ui, |ui| facet_values(ui, *col, facet, &clauses, actions));
+                    .show(ui, |ui| {
+                        facet_values(ui, col.name(), facet, &clauses, actions)
+                    });
+            }
+            // The Sigma detections: rule titles and levels (`rule:`, `level:`).
+            if let Some(d) = &summary.detections {
+                for (title, field, facet) in [
+                    ("Detection rule", "rule", &d.rules),
+                    ("Detection level", "level", &d.levels),
+                ] {
+                    let head = format!("{title}  ({} distinct)", thousands(facet.distinct as u64));
+                    egui::CollapsingHeader::new(head)
+                        .id_salt(field)
+                        .default_open(true)
+                        .show(ui, |ui| facet_values(ui, field, facet, &clauses, actions));
+                }
             }
         });
 }
 
 fn facet_values(
     ui: &mut egui::Ui,
-    col: Column,
+    field: &str,
     facet: &Facet,
     clauses: &[&str],
     actions: &mut Vec<Action>,
@@ -54,13 +68,13 @@ fn facet_values(
         ui.weak("no values");
     }
     for v in &facet.top {
-        let include = query::field_clause(col.name(), &v.value);
-        let exclude = query::exclude_clause(col.name(), &v.value);
+        let include = query::field_clause(field, &v.value);
+        let exclude = query::exclude_clause(field, &v.value);
         let included = clauses.contains(&include.as_str());
         let excluded = clauses.contains(&exclude.as_str());
         let width = ui.available_width();
         let (rect, resp) = ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::click());
-        let label = format!("{} = {}", col.name(), v.value);
+        let label = format!("{} = {}", field, v.value);
         resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, label.clone()));
         if ui.is_rect_visible(rect) {
             let painter = ui.painter();
@@ -119,21 +133,19 @@ fn facet_values(
         }
         let resp = resp.on_hover_text(format!(
             "{} = {}\n{} events\nclick: filter to it · Shift+click: exclude it",
-            col.name(),
+            field,
             v.value,
             thousands(v.count)
         ));
         if resp.clicked() {
             let shift = ui.input(|i| i.modifiers.shift);
             actions.push(Action::Pivot {
-                field: col.name().to_owned(),
+                field: field.to_owned(),
                 value: v.value.clone(),
                 exclude: shift,
             });
         }
-        resp.context_menu(|ui| {
-            crate::gui::panels::table::pivot_menu(ui, col.name(), &v.value, actions)
-        });
+        resp.context_menu(|ui| crate::gui::panels::table::pivot_menu(ui, field, &v.value, actions));
     }
     if facet.distinct > facet.top.len() {
         ui.weak(format!(

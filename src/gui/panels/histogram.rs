@@ -62,6 +62,7 @@ impl HistogramView {
             for o in [Outcome::Read, Outcome::Write, Outcome::Error] {
                 ui.colored_label(pal.outcome(o), format!("■ {}", o.label()));
             }
+            crate::gui::panels::detection_marks::legend(ui, summary);
             if !h.is_empty() {
                 ui.weak(format!(
                     "{} bins · {} — {} {zone} · drag: time filter · Ctrl+wheel: zoom",
@@ -90,6 +91,7 @@ impl HistogramView {
         let error = BarChart::new("error", bars(&h.error))
             .color(pal.outcome(Outcome::Error))
             .stack_on(&[&read, &write]);
+        let marks = crate::gui::panels::detection_marks::series(summary);
         let mut drag = (self.drag_from, self.drag_to);
         let mut finished = None;
         // The panel sizes itself to what it holds: the plot takes the room
@@ -143,6 +145,9 @@ impl HistogramView {
             p.bar_chart(read);
             p.bar_chart(write);
             p.bar_chart(error);
+            for m in marks {
+                p.points(m);
+            }
             let resp = p.response().clone();
             if resp.drag_started_by(egui::PointerButton::Primary) {
                 drag = (p.pointer_coordinate().map(|c| c.x), None);

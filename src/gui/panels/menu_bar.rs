@@ -147,6 +147,9 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<Actio
     if ui.button("Sessions…").clicked() {
         actions.push(Action::ShowSessions);
     }
+    if ui.button("Detections…").clicked() {
+        actions.push(Action::ShowDetections);
+    }
     ui.separator();
     ui.radio_value(&mut settings.local_time, false, "Times in UTC");
     ui.radio_value(&mut settings.local_time, true, "Times in local time");

@@ -3,6 +3,8 @@
 
 pub mod chain;
 pub mod detail;
+pub mod detection_marks;
+pub mod detections_detail;
 pub mod facets;
 pub mod histogram;
 pub mod menu_bar;

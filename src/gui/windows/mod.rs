@@ -3,6 +3,7 @@
 
 pub mod athena;
 pub mod column_chooser;
+pub mod detections;
 pub mod export_dialog;
 pub mod integrity;
 pub mod integrity_tables;

@@ -230,6 +230,10 @@ impl Translator {
                 c,
                 "digest validation is done by Trailview on downloaded files, not by Athena",
             )),
+            Cond::Rule(_) | Cond::Level { .. } | Cond::Attack(_) | Cond::Detected => Err(refuse(
+                c,
+                "Sigma detections are evaluated by Trailview on the loaded events, not by Athena",
+            )),
         }
     }
 

@@ -4,6 +4,8 @@
 
 use crate::integrity::{FileStatus, IntegrityReport};
 use crate::model::EventIdx;
+use crate::query::RuleLabel;
+use crate::sigma::DetectionIndex;
 use crate::store::Store;
 
 use super::Case;
@@ -44,6 +46,8 @@ pub struct EventAnnotations<'a> {
     /// Says when the evaluation using these annotations is no longer
     /// wanted (see [`crate::query::Annotations::cancelled`]).
     pub cancel: Option<&'a (dyn Fn() -> bool + Sync)>,
+    /// The Sigma detections, when they ran.
+    pub detections: Option<&'a DetectionIndex>,
 }
 
 impl<'a> EventAnnotations<'a> {
@@ -57,7 +61,15 @@ impl<'a> EventAnnotations<'a> {
             case,
             integrity,
             cancel: None,
+            detections: None,
         }
+    }
+
+    /// The same with the detections `rule:`, `level:`, `attack:`,
+    /// `has:detection` and the `detections` column read.
+    pub fn with_detections(mut self, d: Option<&'a DetectionIndex>) -> EventAnnotations<'a> {
+        self.detections = d;
+        self
     }
 
     pub fn tags(&self, idx: EventIdx) -> &'a [String] {
@@ -108,5 +120,11 @@ impl crate::query::Annotations for EventAnnotations<'_> {
     }
     fn integrity(&self, idx: EventIdx) -> &str {
         EventAnnotations::integrity(self, idx)
+    }
+    fn rules(&self, idx: EventIdx) -> Vec<&RuleLabel> {
+        match self.detections {
+            Some(d) => d.labels_of(idx),
+            None => Vec::new(),
+        }
     }
 }

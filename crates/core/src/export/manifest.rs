@@ -3,7 +3,8 @@
 //! export and when, the query, sort and columns, how many events, the
 //! SHA-256 of the exported file, every source file that contributed events
 //! with the SHA-256 of its bytes on disk and its integrity status, and the
-//! tags and notes of the exported events.
+//! tags and notes of the exported events, and the Sigma rules that matched
+//! them ([`super::manifest_detections`]).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -11,12 +12,14 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::manifest_detections::ManifestDetections;
 use crate::case::{Case, EventMarks};
 use crate::export::{ExportError, ExportSummary, PendingExport};
 use crate::integrity::IntegrityReport;
 use crate::integrity::hashing::sha256_file;
 use crate::model::Direction;
 use crate::model::{ColumnSpec, EventIdx};
+use crate::sigma::DetectionIndex;
 use crate::store::Store;
 
 /// What an export was made of.
@@ -39,6 +42,8 @@ pub struct ManifestInput<'a> {
     pub integrity: Option<&'a IntegrityReport>,
     /// The case holding tags and notes, if any.
     pub case: Option<&'a Case>,
+    /// The detections, when they ran: the `detections` section.
+    pub detections: Option<&'a DetectionIndex>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +119,10 @@ pub struct Manifest {
     pub integrity: String,
     pub sources: Vec<SourceFile>,
     pub annotations: Vec<EventAnnotation>,
+    /// The Sigma rules that matched exported events (absent when no
+    /// detections ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detections: Option<ManifestDetections>,
 }
 
 /// A time range of the view: events from `from` (inclusive) to `to`
@@ -193,6 +202,9 @@ fn build_for(
         integrity,
         sources,
         annotations,
+        detections: input
+            .detections
+            .map(|d| super::manifest_detections::section(d, input.rows)),
     })
 }
 

@@ -21,6 +21,7 @@ pub mod atomic;
 pub mod csv;
 pub mod json;
 pub mod manifest;
+pub mod manifest_detections;
 pub mod ndjson;
 
 use std::fmt;

@@ -36,6 +36,15 @@ pub(crate) enum Cond {
     Starred,
     /// `integrity:STATUS`.
     Integrity(ValueTest),
+    /// `rule:ID-OR-TITLE`: some matched detection rule's id or title.
+    Rule(ValueTest),
+    /// `level:high`, `level:>=medium`: some matched rule's level is in
+    /// `lo..=hi` (indices into `annotations::LEVELS`).
+    Level { lo: u8, hi: u8 },
+    /// `attack:t1078`, `attack:persistence`: some matched rule's ATT&CK tag.
+    Attack(ValueTest),
+    /// `has:detection`: the event matched some rule.
+    Detected,
 }
 
 #[derive(Debug, Clone)]
@@ -199,6 +208,10 @@ impl fmt::Display for Cond {
             Cond::Note => f.write_str("has:note"),
             Cond::Starred => f.write_str("is:starred"),
             Cond::Integrity(t) => write!(f, "integrity:{t}"),
+            Cond::Rule(t) => write!(f, "rule:{t}"),
+            Cond::Level { lo, hi } => write!(f, "level:{lo}..{hi}"),
+            Cond::Attack(t) => write!(f, "attack:{t}"),
+            Cond::Detected => f.write_str("has:detection"),
         }
     }
 }

@@ -10,6 +10,7 @@ use memchr::memmem::Finder;
 use rayon::prelude::*;
 
 use super::annotations::Annotations;
+use super::ast::ValueTest;
 use super::json_field::{lookup_raw, value_texts};
 use super::plan::{Leaf, PNode, Plan};
 use crate::model::EventIdx;
@@ -193,6 +194,22 @@ impl Plan<'_> {
             Leaf::Note => ann.has_note(idx),
             Leaf::Starred => ann.is_starred(idx),
             Leaf::Integrity(test) => test.matches(ann.integrity(idx)),
+            Leaf::Detected => !ann.rules(idx).is_empty(),
+            Leaf::Level { lo, hi } => ann
+                .rules(idx)
+                .iter()
+                .any(|r| (*lo..=*hi).contains(&r.level)),
+            Leaf::Rule(test) => match test {
+                ValueTest::Empty => ann.rules(idx).is_empty(),
+                _ => ann
+                    .rules(idx)
+                    .iter()
+                    .any(|r| test.matches(&r.id) || test.matches(&r.title)),
+            },
+            Leaf::Attack(test) => match test {
+                ValueTest::Empty => ann.rules(idx).iter().all(|r| r.attack.is_empty()),
+                _ => ann.rules(idx).iter().any(|r| test.matches_any(&r.attack)),
+            },
         }
     }
 

@@ -15,6 +15,7 @@ field:>10  field:1..5   numbers: > >= < <= and ranges
 time:2024-03-01      that day (also 2024-03, 2024-03-01T12, T12:00)
 time:>=2024-03-01T12:00Z   time:2024-03-01..2024-03-02   times are UTC
 tag:exfil  has:note  is:starred  integrity:valid   case work
+rule:*MFA*  level:>=high  attack:t1078  has:detection   Sigma hits
 
 fields: actor cred name source region account ip agent error type
         key id role mfa console readOnly category file eventType,
@@ -22,6 +23,7 @@ fields: actor cred name source region account ip agent error type
 
 examples:
   name:ConsoleLogin -error:*
+  level:>=high -rule:\"Secret value read\"
   source:s3.amazonaws.com readOnly:false (name:Put* OR name:Delete*)
   responseElements.queryExecutionId:*";
 

@@ -32,7 +32,7 @@ pub mod timespec;
 use std::fmt;
 use std::str::FromStr;
 
-pub use annotations::{Annotations, NoAnnotations, mark_text};
+pub use annotations::{Annotations, LEVELS, NoAnnotations, RuleLabel, mark_text};
 pub use clause::{exclude_clause, field_clause, phrase, quote_value, toggle_clause};
 pub use errors::QueryError;
 pub use help::SYNTAX_HELP;
@@ -89,6 +89,21 @@ impl Query {
                 uses |= matches!(
                     c,
                     Cond::Tag(_) | Cond::Note | Cond::Starred | Cond::Integrity(_)
+                );
+            });
+        }
+        uses || self.uses_detections()
+    }
+
+    /// True when the query uses `rule:`, `level:`, `attack:` or
+    /// `has:detection` (so results change when detections change).
+    pub fn uses_detections(&self) -> bool {
+        let mut uses = false;
+        if let Some(e) = &self.expr {
+            e.for_each_cond(&mut |c| {
+                uses |= matches!(
+                    c,
+                    Cond::Rule(_) | Cond::Level { .. } | Cond::Attack(_) | Cond::Detected
                 );
             });
         }
@@ -158,5 +173,7 @@ impl fmt::Display for Query {
     }
 }
 
+#[cfg(test)]
+mod detection_tests;
 #[cfg(test)]
 mod tests;

@@ -100,6 +100,9 @@ enum FieldRef {
     Has,
     Is,
     Integrity,
+    Rule,
+    Level,
+    Attack,
 }
 
 struct Parser {
@@ -270,6 +273,9 @@ fn resolve_field(name: &str, at: usize) -> Result<FieldRef, QueryError> {
         "has" => FieldRef::Has,
         "is" => FieldRef::Is,
         "integrity" => FieldRef::Integrity,
+        "rule" | "rules" => FieldRef::Rule,
+        "level" => FieldRef::Level,
+        "attack" => FieldRef::Attack,
         _ => match Column::parse(name) {
             Some(c) => FieldRef::Field(Field::Column(c)),
             None => match split_path(name) {
@@ -299,6 +305,9 @@ fn field_cond(field: &FieldRef, v: &Token) -> Result<Expr, QueryError> {
         FieldRef::Field(f) => Cond::Field(f.clone(), value_test(v)?),
         FieldRef::Tag => Cond::Tag(value_test(v)?),
         FieldRef::Integrity => Cond::Integrity(value_test(v)?),
+        FieldRef::Rule => Cond::Rule(value_test(v)?),
+        FieldRef::Attack => Cond::Attack(attack_test(v)?),
+        FieldRef::Level => level_cond(v)?,
         FieldRef::Is => {
             let word = plain_text(v).unwrap_or("").to_ascii_lowercase();
             match word.as_str() {
@@ -322,6 +331,7 @@ fn field_cond(field: &FieldRef, v: &Token) -> Result<Expr, QueryError> {
                 "note" | "notes" => Cond::Note,
                 "tag" | "tags" => Cond::Tag(ValueTest::Present),
                 "star" | "starred" => Cond::Starred,
+                "detection" | "detections" | "rule" | "rules" => Cond::Detected,
                 _ => {
                     let f = resolve_field(word, v.start)?;
                     let star = Token {
@@ -335,6 +345,53 @@ fn field_cond(field: &FieldRef, v: &Token) -> Result<Expr, QueryError> {
         }
     };
     Ok(Expr::Cond(cond))
+}
+
+/// `level:high` (that level), `level:>=medium`, `level:<high`.
+fn level_cond(v: &Token) -> Result<Cond, QueryError> {
+    use super::annotations::LEVELS;
+    let Some(w) = plain_text(v) else {
+        return Err(QueryError::new("level: takes a level name", v.start));
+    };
+    let w = w.to_ascii_lowercase();
+    let (op, name) = comparison(&w).unwrap_or(("", w.as_str()));
+    let name = match name {
+        "info" => "informational",
+        "crit" => "critical",
+        n => n,
+    };
+    let Some(l) = LEVELS.iter().position(|x| *x == name) else {
+        return Err(QueryError::new(
+            format!("unknown level \"{name}\" (expected {})", LEVELS.join(", ")),
+            v.start,
+        ));
+    };
+    let l = l as u8;
+    let top = (LEVELS.len() - 1) as u8;
+    let (lo, hi) = match op {
+        ">=" => (l, top),
+        ">" => (l + 1, top),
+        "<=" => (0, l),
+        "<" if l == 0 => (1, 0),
+        "<" => (0, l - 1),
+        _ => (l, l),
+    };
+    Ok(Cond::Level { lo, hi })
+}
+
+/// `attack:T1078`, `attack:attack.persistence`, `attack:privilege-escalation`:
+/// compared with the rule's tags lower-cased, without `attack.`, with `-`
+/// read as `_`.
+fn attack_test(v: &Token) -> Result<ValueTest, QueryError> {
+    let norm = |s: &str| {
+        let s = s.to_lowercase().replace('-', "_");
+        s.strip_prefix("attack.").map(str::to_owned).unwrap_or(s)
+    };
+    match &v.kind {
+        TokKind::Word(w) if w != "*" => word_test(&norm(w), v.start),
+        TokKind::Quoted(s) if !s.is_empty() => Ok(ValueTest::Exact(norm(s))),
+        _ => value_test(v),
+    }
 }
 
 fn regex_error(e: &regex::Error) -> String {

@@ -58,6 +58,13 @@ pub(crate) enum Leaf<'s> {
     Note,
     Starred,
     Integrity(ValueTest),
+    Rule(ValueTest),
+    Level {
+        lo: u8,
+        hi: u8,
+    },
+    Attack(ValueTest),
+    Detected,
 }
 
 /// A compiled query.
@@ -155,6 +162,10 @@ impl<'s> Builder<'s> {
             Cond::Note => Leaf::Note,
             Cond::Starred => Leaf::Starred,
             Cond::Integrity(t) => Leaf::Integrity(t.clone()),
+            Cond::Rule(t) => Leaf::Rule(t.clone()),
+            Cond::Level { lo, hi } => Leaf::Level { lo: *lo, hi: *hi },
+            Cond::Attack(t) => Leaf::Attack(t.clone()),
+            Cond::Detected => Leaf::Detected,
         }
     }
 
@@ -258,6 +269,7 @@ fn cost(n: &PNode<'_>) -> u8 {
             Leaf::Ids { .. } | Leaf::Bytes { .. } | Leaf::Time { .. } => 0,
             Leaf::ColumnText { .. } => 1,
             Leaf::Tags(_) | Leaf::Note | Leaf::Starred | Leaf::Integrity(_) => 1,
+            Leaf::Detected | Leaf::Level { .. } | Leaf::Rule(_) | Leaf::Attack(_) => 1,
             Leaf::Literal { .. } => 2,
             Leaf::Pattern { .. } => 3,
             Leaf::Json { .. } => 4,

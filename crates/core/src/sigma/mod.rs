@@ -12,6 +12,7 @@ pub mod correlation;
 pub mod defaults;
 pub mod detection;
 pub mod eval;
+pub mod index;
 pub mod rule;
 pub mod summary;
 
@@ -23,6 +24,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 pub use eval::{Detections, Hit};
+pub use index::DetectionIndex;
 pub use rule::{Level, Rule};
 
 /// A rule file (or document) that could not be used, and why.

@@ -122,6 +122,7 @@ fn every_hash_in_the_manifest_is_recomputed() {
         store: &store,
         integrity: Some(&report),
         case: Some(&case),
+        detections: None,
     })
     .expect("manifest");
     assert_eq!(written, out_dir.join("all.ndjson.manifest.json"));
@@ -218,6 +219,7 @@ fn export_tagged_events_exports_exactly_the_tagged_ones() {
         store: &store,
         integrity: None,
         case: Some(&case),
+        detections: None,
     })
     .expect("manifest");
     let m: Manifest = serde_json::from_slice(&std::fs::read(path).expect("read")).expect("json");

@@ -1,0 +1,207 @@
+//! The Detections window (View → Detections…): one row per Sigma rule with
+//! hits over everything loaded — level (coloured), title, hits, first and
+//! last hit, distinct actors, ATT&CK, author — most severe first. Clicking
+//! a title filters the table to `rule:<id>`; hovering it shows the rule's
+//! description, false positives, references and file. Rules that could
+//! not be used are counted, with the Load report one click away.
+
+use std::sync::Arc;
+
+use crate::gui::actions::Action;
+use trailview_core::sigma::summary::{RuleHits, rule_hits};
+use trailview_core::sigma::{DetectionIndex, Level};
+use trailview_core::timefmt::format_rfc3339;
+use trailview_session::Session;
+
+/// The colour of a level's badge (the table, the detail pane, the marks).
+pub fn level_color(level: Level) -> egui::Color32 {
+    match level {
+        Level::Critical => egui::Color32::from_rgb(0xd0, 0x30, 0xd0),
+        Level::High => egui::Color32::from_rgb(0xe0, 0x40, 0x40),
+        Level::Medium => egui::Color32::from_rgb(0xe8, 0x90, 0x20),
+        Level::Low => egui::Color32::from_rgb(0x40, 0x90, 0xe0),
+        Level::Informational => egui::Color32::GRAY,
+    }
+}
+
+const HEADERS: [&str; 7] = ["Level", "Rule", "Hits", "First", "Last", "Actors", "Author"];
+const WIDTHS: [f32; 7] = [90.0, 360.0, 60.0, 160.0, 160.0, 55.0, 200.0];
+
+/// The rows computed for one detection run.
+#[derive(Default)]
+pub struct DetectionsView {
+    key: Option<usize>,
+    rows: Vec<RuleHits>,
+}
+
+impl DetectionsView {
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        session: &Session,
+        open: &mut bool,
+        actions: &mut Vec<Action>,
+    ) {
+        let index = session.detections().cloned();
+        self.refresh(session, index.as_ref());
+        egui::Window::new("Detections")
+            .open(open)
+            .default_size([1100.0, 420.0])
+            .resizable(true)
+            .show(ctx, |ui| {
+                rule_settings(ui, session, actions);
+                ui.separator();
+                let Some(index) = index else {
+                    ui.label(if session.detecting() {
+                        "Running the detection rules…"
+                    } else {
+                        "No detections yet: load CloudTrail files."
+                    });
+                    return;
+                };
+                let set = &index.set;
+                let enabled = set.rules.iter().filter(|r| r.enabled).count();
+                ui.horizontal(|ui| {
+                    ui.weak(format!(
+                        "{} rules with hits · {enabled} rules run · {} skipped (not CloudTrail) · {} could not be used{}",
+                        self.rows.len(),
+                        set.skipped,
+                        set.problems.len(),
+                        session
+                            .detection_took()
+                            .map(|t| format!(" · {} ms", t.as_millis()))
+                            .unwrap_or_default(),
+                    ));
+                    if !set.problems.is_empty() && ui.link("Load report…").clicked() {
+                        actions.push(Action::ShowReport);
+                    }
+                });
+                ui.weak("Click a rule to filter the table to its events.");
+                ui.separator();
+                egui::ScrollArea::horizontal().show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        for (t, w) in HEADERS.iter().zip(WIDTHS) {
+                            ui.add_sized([w, 18.0], egui::Label::new(egui::RichText::new(*t).strong()));
+                        }
+                    });
+                    ui.separator();
+                    let h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+                    egui::ScrollArea::vertical().auto_shrink([false, false]).show_rows(
+                        ui,
+                        h,
+                        self.rows.len(),
+                        |ui, range| {
+                            for r in &self.rows[range] {
+                                row(ui, &index, r, actions);
+                            }
+                        },
+                    );
+                });
+            });
+    }
+
+    fn refresh(&mut self, session: &Session, index: Option<&Arc<DetectionIndex>>) {
+        let key = index.map(|i| Arc::as_ptr(i) as usize);
+        if self.key == key {
+            return;
+        }
+        self.key = key;
+        self.rows = match index {
+            Some(i) => rule_hits(&i.detections, &i.set, &session.read()),
+            None => Vec::new(),
+        };
+    }
+}
+
+/// Which rules run: the defaults (a checkbox) and the rule folders (each
+/// removable), with "Add rule folder…".
+fn rule_settings(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
+    let options = session.rule_options();
+    ui.horizontal_wrapped(|ui| {
+        let mut defaults = options.defaults;
+        if ui
+            .checkbox(&mut defaults, "Trailview's default rules")
+            .on_hover_text("The 15 rules shipped with Trailview")
+            .changed()
+        {
+            actions.push(Action::SetDefaultRules(defaults));
+        }
+        if ui
+            .button("Add rule folder…")
+            .on_hover_text("A folder of Sigma rules (.yml) to run after each load; remembered")
+            .clicked()
+        {
+            actions.push(Action::PickRuleFolder);
+        }
+        if session.detecting() {
+            ui.spinner();
+            ui.weak("Running the rules…");
+        }
+    });
+    for (i, p) in options.paths.iter().enumerate() {
+        ui.horizontal(|ui| {
+            ui.monospace(p.display().to_string());
+            if ui
+                .small_button("Remove")
+                .on_hover_text(format!("Stop running the rules of {}", p.display()))
+                .clicked()
+            {
+                actions.push(Action::RemoveRuleFolder(i));
+            }
+        });
+    }
+}
+
+fn time(t: i64) -> String {
+    if t == i64::MIN || t == i64::MAX || t == trailview_core::timefmt::NO_TIME {
+        String::new()
+    } else {
+        format_rfc3339(t)
+    }
+}
+
+fn row(ui: &mut egui::Ui, index: &DetectionIndex, r: &RuleHits, actions: &mut Vec<Action>) {
+    let Some(loaded) = index.set.rules.get(r.rule as usize) else {
+        return;
+    };
+    let rule = &loaded.rule;
+    ui.horizontal(|ui| {
+        let level = egui::RichText::new(rule.level.as_str())
+            .color(level_color(rule.level))
+            .strong();
+        ui.add_sized([WIDTHS[0], 16.0], egui::Label::new(level));
+        let mut hover = format!("{}\n", rule.description);
+        if !rule.falsepositives.is_empty() {
+            hover.push_str(&format!(
+                "\nFalse positives: {}",
+                rule.falsepositives.join("; ")
+            ));
+        }
+        if !rule.tags.is_empty() {
+            hover.push_str(&format!("\nATT&CK: {}", rule.tags.join(", ")));
+        }
+        for re in &rule.references {
+            hover.push_str(&format!("\n{re}"));
+        }
+        hover.push_str(&format!(
+            "\nAuthor: {}\nId: {}\nFile: {}\n\nFilter the table to this rule",
+            rule.author, rule.id, loaded.path
+        ));
+        let link = ui
+            .add_sized([WIDTHS[1], 16.0], egui::Link::new(rule.title.as_str()))
+            .on_hover_text(hover);
+        if link.clicked() {
+            actions.push(Action::FilterToRule(rule.id.clone()));
+        }
+        let cells = [
+            r.hits.to_string(),
+            time(r.first),
+            time(r.last),
+            r.actors.to_string(),
+            rule.author.clone(),
+        ];
+        for (text, w) in cells.iter().zip(&WIDTHS[2..]) {
+            ui.add_sized([*w, 16.0], egui::Label::new(text.as_str()).truncate());
+        }
+    });
+}

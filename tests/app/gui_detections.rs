@@ -1,0 +1,198 @@
+//! Detections in the app, driven through its accessibility labels on the
+//! stratus-red-team corpus (real attack simulations the default rules
+//! hit): the Detections window lists rules and a click filters the table
+//! to one; the detail pane names the rules an event matched and the
+//! fields they matched on; the histogram marks hits; the facets count
+//! rules; an export's manifest lists the rules; rule folders from the
+//! settings run (SigmaHQ's rules, by path) and can be removed.
+
+#![cfg(feature = "gui")]
+
+use crate::gui_harness;
+
+use std::path::{Path, PathBuf};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gui_harness::{app_harness, settle};
+use trailview::gui::TrailviewApp;
+use trailview::gui::picker::FakePicker;
+use trailview::gui::settings::Settings;
+use trailview_core::model::Column;
+
+const SECRETS: &str = "Many different secrets read by one actor";
+/// A SigmaHQ rule (high level: near the top of the Detections window).
+const SSM: &str = "Potential Malicious Usage of CloudTrail System Manager";
+
+fn loaded(settings: Settings) -> Harness<'static, TrailviewApp> {
+    let folder: PathBuf =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/stratus-red-team");
+    let app = TrailviewApp::new(
+        settings,
+        Box::new(FakePicker {
+            folder: Some(folder),
+            ..FakePicker::default()
+        }),
+    );
+    let mut h = app_harness(app);
+    h.run_steps(2);
+    h.get_by_label("Open folder…").click();
+    settle(&mut h);
+    h
+}
+
+fn open_detections(h: &mut Harness<'static, TrailviewApp>) {
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Detections…").click();
+    settle(h);
+}
+
+/// The titles of the rules event `row` matched, from the session.
+fn rules_of(h: &Harness<'static, TrailviewApp>, row: u32) -> Vec<String> {
+    let d = h
+        .state()
+        .session
+        .detections()
+        .cloned()
+        .expect("detections ran");
+    d.detections
+        .rules_of(row)
+        .map(|r| d.set.rules[r as usize].rule.title.clone())
+        .collect()
+}
+
+#[test]
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the shared corpus: ../shared/corpus beside the checkout"
+)]
+fn the_detections_window_filters_the_table_to_a_rule() {
+    let mut h = loaded(Settings::default());
+    open_detections(&mut h);
+    h.get_by_label_contains("rules with hits");
+    assert!(h.get_all_by_label_contains("Trailview team").count() >= 3);
+    h.get_by_label(SECRETS).click();
+    settle(&mut h);
+    let id = {
+        let d = h.state().session.detections().cloned().expect("ran");
+        d.set
+            .rules
+            .iter()
+            .find(|r| r.rule.title == SECRETS)
+            .expect("the rule")
+            .rule
+            .id
+            .clone()
+    };
+    assert_eq!(h.state().session.view().query, format!("rule:{id}"));
+    let rows = h.state().session.rows().to_vec();
+    assert!(rows.len() >= 5, "{}", rows.len());
+    for &r in &rows {
+        assert!(rules_of(&h, r).iter().any(|t| t == SECRETS));
+    }
+    // The facets count the rules and levels of these rows.
+    h.get_by_label_contains("Detection rule");
+    h.get_by_label(&format!("rule = {SECRETS}"));
+    h.get_by_label("level = high");
+}
+
+#[test]
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the shared corpus: ../shared/corpus beside the checkout"
+)]
+fn the_detail_pane_lists_the_rules_and_matched_fields_and_the_histogram_marks_hits() {
+    let mut h = loaded(Settings::default());
+    let q = h.get_by_label("Filter");
+    q.click();
+    q.type_text("name:ScheduleKeyDeletion OR name:DeleteTrail OR name:StopLogging");
+    settle(&mut h);
+    let rows = h.state().session.rows().to_vec();
+    assert!(!rows.is_empty());
+    let name = {
+        let store = h.state().session.read();
+        store.value(Column::EventName, rows[0]).into_owned()
+    };
+    h.get_all_by_label(&name).next().expect("a cell").click();
+    settle(&mut h);
+    let focus = h.state().session.selection().focus.expect("focused");
+    let titles = rules_of(&h, focus);
+    assert!(!titles.is_empty(), "the event matched a rule");
+    h.get_by_label(&format!("Detections ({})", titles.len()));
+    for t in &titles {
+        h.get_by_label(t);
+    }
+    // The field the default rule matched on, with the event's value.
+    assert!(
+        h.get_all_by_label_contains(&format!("eventName = {name}"))
+            .next()
+            .is_some()
+    );
+    // The histogram marks the hits.
+    h.get_by_label("▼ Detections");
+    let s = h.state().session.summary().cloned().expect("summary");
+    let d = s.detections.as_ref().expect("detection summary");
+    assert_eq!(
+        d.bins.iter().map(|b| u64::from(b.1)).sum::<u64>(),
+        rows.iter()
+            .filter(|&&r| !rules_of(&h, r).is_empty())
+            .count() as u64
+    );
+}
+
+#[test]
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the shared corpus: ../shared/corpus beside the checkout"
+)]
+fn rule_folders_from_the_settings_run_and_can_be_removed_and_exports_list_the_rules() {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/sigma-rules/rules");
+    let settings = Settings {
+        rule_folders: vec![rules.clone()],
+        ..Settings::default()
+    };
+    let mut h = loaded(settings);
+    open_detections(&mut h);
+    h.get_by_label(&rules.display().to_string());
+    h.get_by_label(SSM).click();
+    settle(&mut h);
+    let n = h.state().session.rows().len();
+    assert!(n > 0);
+
+    // Export the filtered rows: the manifest names the rule and its author.
+    let tmp = tempfile::tempdir().expect("dir");
+    let out = tmp.path().join("hits.json");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    h.run_steps(2);
+    h.get_by_label("or to").click();
+    h.run_steps(1);
+    h.get_by_label("or to")
+        .type_text(&out.display().to_string());
+    h.run_steps(2);
+    h.get_by_label("Export to path").click();
+    settle(&mut h);
+    let manifest = trailview_core::export::manifest::manifest_path(&out);
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest).expect("manifest")).expect("json");
+    let listed = m["detections"]["rules"].as_array().expect("rules");
+    let sts = listed
+        .iter()
+        .find(|r| r["title"] == SSM)
+        .expect("the rule in the manifest");
+    assert_eq!(sts["hits"], n);
+    assert_eq!(sts["author"], "jamesc-grafana");
+
+    // Remove the folder: its rules no longer run.
+    h.key_press(egui::Key::Escape);
+    open_detections(&mut h);
+    h.get_by_label("Remove").click();
+    settle(&mut h);
+    assert!(h.state().settings.rule_folders.is_empty());
+    let d = h.state().session.detections().cloned().expect("ran again");
+    assert!(d.set.rules.iter().all(|r| r.path.starts_with("default:")));
+    assert!(
+        h.state().session.rows().is_empty(),
+        "rule:<id> of a removed rule matches nothing"
+    );
+}
