@@ -155,7 +155,7 @@ fn run_load(
         let (done_tx, done_rx) = bounded::<Done>(workers * 2);
         let next = AtomicUsize::new(0);
         thread::scope(|s| {
-            let mut spawned = 0;
+            let mut handles = Vec::with_capacity(workers);
             for n in 0..workers {
                 let done_tx = done_tx.clone();
                 let (entries, next, budget) = (&entries, &next, &budget);
@@ -164,11 +164,18 @@ fn run_load(
                     .spawn_scoped(s, move || {
                         work(entries, next, options, budget, &done_tx, cancel);
                     });
-                spawned += usize::from(worker.is_ok());
+                handles.extend(worker.ok());
             }
             drop(done_tx);
-            if spawned > 0 {
+            if !handles.is_empty() {
                 forward_in_order(done_rx, tx, cancel, &mut progress);
+                // Joined, not only waited for by the scope: a join returns
+                // once the thread has fully exited (its thread-locals
+                // freed), so nothing of it is alive after the load (the
+                // fuzzer's leak check saw the scope's early return).
+                for h in handles {
+                    let _ = h.join();
+                }
             } else {
                 // No worker thread could start: read the files here.
                 let inline = entries
