@@ -29,6 +29,9 @@ use trailview_session::session::describe_paths;
 use trailview_session::summary::SummaryOptions;
 use trailview_session::{Session, SessionEvent, SessionOptions};
 
+/// How often the window redraws while a load runs (progress only).
+const LOADING_FRAME: Duration = Duration::from_millis(100);
+
 /// What a pending file dialog is for.
 pub(crate) enum PickPurpose {
     Open,
@@ -185,7 +188,11 @@ impl TrailviewApp {
         }
         self.update_title(&ctx);
         if self.session.is_loading() {
-            ctx.request_repaint_after(Duration::from_millis(10));
+            // Ten progress frames a second: a frame is drawn on the CPU
+            // where there is no GPU, and every frame drawn during a load is
+            // taken from the loader's cores (at 10 ms the app loaded 1.5x
+            // slower than `trailview stats`).
+            ctx.request_repaint_after(LOADING_FRAME);
         } else if !self.is_idle() {
             ctx.request_repaint_after(Duration::from_millis(30));
         }
