@@ -392,6 +392,12 @@ impl TrailviewApp {
         let paths = self.session.loaded_paths();
         let mut title = if paths.is_empty() {
             "Trailview".to_owned()
+        } else if self.session.is_loading() {
+            // Not the live count: a new title asks for a new frame, and a
+            // count that changes with every frame kept the app drawing as
+            // fast as it could for the whole load (taking a core from the
+            // loader where frames are drawn on the CPU).
+            format!("Trailview — {} (loading…)", describe_paths(paths))
         } else {
             format!(
                 "Trailview — {} ({} events)",

@@ -103,6 +103,14 @@ fn detections_run_after_each_load_and_only_new_rows_are_evaluated() {
         (d.levels.top[0].value.as_str(), d.levels.top[0].count),
         ("high", 2)
     );
+    // Tactics from the rules' ATT&CK tags, techniques left out.
+    let tactics: Vec<(&str, u64)> = d
+        .tactics
+        .top
+        .iter()
+        .map(|v| (v.value.as_str(), v.count))
+        .collect();
+    assert_eq!(tactics, vec![("impact", 1), ("privilege_escalation", 1)]);
     let marked: u32 = d.bins.iter().map(|b| b.1).sum();
     assert_eq!(marked, 2);
     assert!(d.bins.iter().any(|b| b.0 == 4), "a bin marked high (3 + 1)");

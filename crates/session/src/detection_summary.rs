@@ -1,6 +1,6 @@
-//! What the detections add to a row set's summary: a facet of rule titles
-//! and one of levels (counting events, an event once per rule or level
-//! it reached), and per histogram bin the number of events with a hit at
+//! What the detections add to a row set's summary: a facet of rule titles,
+//! one of levels and one of ATT&CK tactics (counting events, an event once
+//! per rule, level or tactic it reached), and per histogram bin the number of events with a hit at
 //! each level, for the marks on the histogram.
 
 use trailview_core::model::EventIdx;
@@ -9,7 +9,7 @@ use trailview_core::sigma::DetectionIndex;
 use trailview_core::store::Store;
 use trailview_core::store::facets::{Facet, ValueCount};
 
-use crate::summary::Histogram;
+use crate::summary::{Histogram, Timeline};
 
 /// Detections over a row set.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,10 +18,21 @@ pub struct DetectionSummary {
     pub rules: Facet,
     /// Levels, most severe first.
     pub levels: Facet,
+    /// ATT&CK tactics of the rules matched (`attack:` values), most
+    /// events first.
+    pub tactics: Facet,
     /// Per histogram bin, the highest level (index into `LEVELS`, plus
     /// one; 0: no hit) among its events, and how many events had a hit.
     pub bins: Vec<(u8, u32)>,
+    /// Per timeline lane (the summary's lanes, same order), the time and
+    /// highest level (index into `LEVELS`) of each event with a hit, in
+    /// time order; at most [`MAX_LANE_HITS`] per lane, the most severe
+    /// kept.
+    pub lanes: Vec<Vec<(i64, u8)>>,
 }
+
+/// Most hits a lane keeps for its marks.
+pub const MAX_LANE_HITS: usize = 20_000;
 
 /// The summary of `rows`; `hist` is the row set's histogram.
 pub fn summarize(
@@ -29,30 +40,44 @@ pub fn summarize(
     d: &DetectionIndex,
     rows: &[EventIdx],
     hist: &Histogram,
+    timeline: &Timeline,
     top: usize,
 ) -> DetectionSummary {
+    let mut best_of: rustc_hash::FxHashMap<EventIdx, u8> = rustc_hash::FxHashMap::default();
     let mut per_rule = vec![0u64; d.set.rules.len()];
     let mut per_level = [0u64; LEVELS.len()];
     let mut bins = vec![(0u8, 0u32); hist.read.len()];
     let mut with_hits = 0u64;
+    let mut per_tactic: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    let mut seen_tactics: Vec<&str> = Vec::new();
     for &row in rows {
         let mut best: Option<u8> = None;
         let mut seen_levels = [false; LEVELS.len()];
+        seen_tactics.clear();
         for r in d.detections.rules_of(row) {
             if let Some(c) = per_rule.get_mut(r as usize) {
                 *c += 1;
             }
-            if let Some(l) = d.label(r).map(|l| l.level) {
-                best = best.max(Some(l));
-                if let Some(s) = seen_levels.get_mut(l as usize) {
+            if let Some(label) = d.label(r) {
+                best = best.max(Some(label.level));
+                if let Some(s) = seen_levels.get_mut(label.level as usize) {
                     *s = true;
+                }
+                for t in label.attack.iter().filter(|t| is_tactic(t)) {
+                    if !seen_tactics.contains(&t.as_str()) {
+                        seen_tactics.push(t);
+                    }
                 }
             }
         }
         for (i, s) in seen_levels.iter().enumerate() {
             per_level[i] += u64::from(*s);
         }
+        for t in &seen_tactics {
+            *per_tactic.entry(t).or_default() += 1;
+        }
         let Some(best) = best else { continue };
+        best_of.insert(row, best);
         with_hits += 1;
         if hist.bin_ms > 0 {
             // Events without a time (`NO_TIME`) are in no bin.
@@ -91,7 +116,42 @@ pub fn summarize(
             count: per_level[l],
         })
         .collect();
+    let mut tactics: Vec<ValueCount> = per_tactic
+        .into_iter()
+        .map(|(t, count)| ValueCount {
+            value: t.to_owned(),
+            count,
+        })
+        .collect();
+    tactics.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+    let distinct_tactics = tactics.len();
+    tactics.truncate(top);
+    let lanes = timeline
+        .lanes
+        .iter()
+        .map(|lane| {
+            let mut hits: Vec<(i64, u8)> = lane
+                .events
+                .iter()
+                .zip(&lane.times)
+                .filter_map(|(e, &t)| best_of.get(e).map(|&l| (t, l)))
+                .collect();
+            if hits.len() > MAX_LANE_HITS {
+                // Keep the most severe, then back in time order.
+                hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                hits.truncate(MAX_LANE_HITS);
+                hits.sort_unstable();
+            }
+            hits
+        })
+        .collect();
     DetectionSummary {
+        lanes,
+        tactics: Facet {
+            top: tactics,
+            distinct: distinct_tactics,
+            total: with_hits,
+        },
         rules: Facet {
             top: titles,
             distinct,
@@ -104,4 +164,13 @@ pub fn summarize(
         },
         bins,
     }
+}
+
+/// An ATT&CK tag that names a tactic (`persistence`), not a technique
+/// (`t1078.004`), a group (`g0016`) or software (`s0002`).
+fn is_tactic(tag: &str) -> bool {
+    let mut c = tag.chars();
+    let code =
+        matches!(c.next(), Some('t' | 'g' | 's')) && c.next().is_some_and(|d| d.is_ascii_digit());
+    !code && !tag.is_empty()
 }

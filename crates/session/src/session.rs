@@ -8,7 +8,6 @@
 //! [`Session::poll`] once per frame; the command line calls the blocking
 //! variants ([`Session::open_blocking`], [`Session::rows_blocking`]).
 
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, RwLock};
@@ -27,14 +26,13 @@ use crate::view::ViewSpec;
 use crate::view_jobs::{SharedStore, ViewJobs, ViewRequest, ViewResult, read_store};
 use trailview_core::case::{Case, EventAnnotations, IntegrityIndex};
 use trailview_core::export::ExportFormat;
-use trailview_core::ingest::{LoadMessage, LoadOptions, LoadReport, Progress};
+use trailview_core::ingest::{LoadOptions, LoadReport, Progress};
 use trailview_core::integrity::IntegrityReport;
 use trailview_core::model::EventIdx;
 use trailview_core::query::hints::UnknownField;
 use trailview_core::query::{Query, QueryError};
 use trailview_core::sigma::DetectionIndex;
 use trailview_core::store::Store;
-use trailview_core::store::batch::Batch;
 
 /// What loading has done so far, across every load since "Close all".
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,6 +40,9 @@ pub struct LoadSummary {
     pub report: LoadReport,
     /// Seconds the last load took.
     pub last_load_secs: Option<f64>,
+    /// Time spent putting the last load's batches into the store (on the
+    /// thread that polls the session).
+    pub append_time: Duration,
 }
 
 /// A short message for the status bar (the command line prints errors).
@@ -134,10 +135,8 @@ struct ViewKey {
 /// A query text compiled: `None` when it keeps every event.
 type Compiled = Result<Option<Arc<Query>>, QueryError>;
 
-/// Batches taken off the loader's channel but not yet in the store.
-const MAX_QUEUED_BATCHES: usize = 16;
-/// Time per poll spent appending batches while loading.
-const APPEND_BUDGET: Duration = Duration::from_millis(25);
+/// How often the report of a running load is copied for the front end.
+const REPORT_COPY: Duration = Duration::from_millis(500);
 /// How often the rows catch up while loading. Each refresh holds the
 /// store's read lock and competes with the loader for the cores, so it is
 /// rare.
@@ -151,7 +150,12 @@ pub struct Session {
     report: LoadSummary,
     progress: Option<Progress>,
     load: Option<LoadJob>,
-    queued: VecDeque<Batch>,
+    /// When the report was last copied from the running load.
+    report_copied: Instant,
+    /// The rules run once the rows of the finished load are shown: the
+    /// first view after a load has both cores (the rules take a second or
+    /// two of both at 1M events, and made the table wait as long).
+    detect_after_rows: bool,
     /// The view asked for.
     pub(crate) view: ViewSpec,
     /// The view the rows were computed with (the last one whose query
@@ -213,7 +217,8 @@ impl Session {
             report: LoadSummary::default(),
             progress: None,
             load: None,
-            queued: VecDeque::new(),
+            report_copied: Instant::now(),
+            detect_after_rows: false,
             view: ViewSpec::default(),
             applied: ViewSpec::default(),
             query_error: None,
@@ -310,7 +315,7 @@ impl Session {
     }
 
     pub fn is_loading(&self) -> bool {
-        self.load.is_some() || !self.queued.is_empty()
+        self.load.is_some()
     }
 
     /// The view asked for.
@@ -465,6 +470,7 @@ impl Session {
     }
 
     fn start_detections(&mut self) {
+        self.detect_after_rows = false;
         let wake = self.waker();
         let store = self.store.clone();
         self.detection_jobs.start(&store, wake);
@@ -510,6 +516,7 @@ impl Session {
             && self.export_job.is_none()
             && !self.integrity_checks.busy()
             && !self.detection_jobs.busy()
+            && !self.detect_after_rows
     }
 
     // ----- status -----
@@ -708,6 +715,9 @@ impl Session {
             events.push(SessionEvent::ExportFinished(result));
         }
         self.refresh();
+        if self.detect_after_rows && !self.jobs.rows_pending() && !self.needs_refresh() {
+            self.start_detections();
+        }
         events
     }
 
@@ -732,20 +742,27 @@ impl Session {
         if paths.is_empty() {
             return;
         }
-        if let Some(old) = self.load.take() {
-            old.cancel();
-        }
+        self.abandon_load();
         for p in &paths {
             if !self.loaded_paths.contains(p) {
                 self.loaded_paths.push(p.clone());
             }
         }
         self.report.report.cancelled = false;
+        self.report.append_time = Duration::ZERO;
         self.integrity_checks.cancel();
         self.search_prep.stop();
         self.progress = Some(Progress::default());
         self.info(format!("Loading {}…", describe_paths(&paths)));
-        self.load = Some(LoadJob::start(paths, self.options.load.clone()));
+        let wake = self.waker();
+        self.load = Some(LoadJob::start(
+            paths,
+            self.options.load.clone(),
+            self.store.clone(),
+            self.report.report.clone(),
+            wake,
+        ));
+        self.report_copied = Instant::now();
         self.restore_autosaved_marks();
     }
 
@@ -788,80 +805,59 @@ impl Session {
         }
     }
 
+    /// Takes the running load's progress; at its end, its report, and
+    /// finishes it. The report is copied every [`REPORT_COPY`] meanwhile
+    /// (the Load report window shows it as it grows).
     fn poll_load(&mut self, events: &mut Vec<SessionEvent>) {
-        let mut finished = false;
-        if let Some(rx) = self.load.as_ref().map(|j| j.receiver().clone()) {
-            // Take messages while few batches wait for the store; beyond
-            // that the loader's bounded channel makes it wait, so a front
-            // end that appends slower than workers read never piles
-            // batches up in memory.
-            while self.queued.len() < MAX_QUEUED_BATCHES {
-                match rx.try_recv() {
-                    Ok(m) => {
-                        if self.take_message(m) {
-                            finished = true;
-                            break;
-                        }
-                    }
-                    Err(crossbeam_channel::TryRecvError::Disconnected) => {
-                        finished = true;
-                        break;
-                    }
-                    Err(crossbeam_channel::TryRecvError::Empty) => break,
-                }
+        let Some(job) = &self.load else {
+            return;
+        };
+        let finished = {
+            let mut a = job.appended();
+            self.progress = a.progress.or(self.progress);
+            self.report.append_time = a.append_time;
+            if a.finished {
+                self.report.report = std::mem::take(&mut a.report);
+            } else if self.report_copied.elapsed() >= REPORT_COPY {
+                self.report.report = a.report.clone();
+                self.report_copied = Instant::now();
             }
-        }
-        self.append_queued(Some(Instant::now() + APPEND_BUDGET));
-        if finished && self.queued.is_empty() {
+            a.finished
+        };
+        if finished {
             self.finish_load();
             events.push(SessionEvent::LoadFinished);
         }
     }
 
-    /// Records one loader message; true at the end of the load.
-    fn take_message(&mut self, m: LoadMessage) -> bool {
-        match m {
-            LoadMessage::Batch(b) => {
-                self.report.report.record_batch(&b);
-                self.queued.push_back(b);
-            }
-            LoadMessage::File(f) => self.report.report.record_file(&f),
-            LoadMessage::Progress(p) => self.progress = Some(p),
-            LoadMessage::Finished => return true,
-        }
-        false
-    }
-
-    /// Appends queued batches until `deadline` (all of them without one).
-    fn append_queued(&mut self, deadline: Option<Instant>) {
-        if self.queued.is_empty() {
-            return;
-        }
-        let Ok(mut store) = self.store.try_write() else {
-            return;
-        };
-        while let Some(b) = self.queued.pop_front() {
-            let out = store.append(b);
-            self.report.report.record_append(out);
-            if deadline.is_some_and(|d| Instant::now() > d) {
-                break;
+    /// Stops the running load, if any, keeping what it stored and its
+    /// report so far.
+    fn abandon_load(&mut self) {
+        if let Some(job) = self.load.take() {
+            job.abandon();
+            let mut a = job.appended();
+            if !a.finished {
+                self.report.report = std::mem::take(&mut a.report);
+                self.report.report.cancelled = true;
             }
         }
     }
 
     fn finish_load(&mut self) {
-        let Some(job) = self.load.take() else {
+        let Some(mut job) = self.load.take() else {
             return;
         };
+        job.wait();
         let secs = job.started.elapsed().as_secs_f64();
         self.report.last_load_secs = Some(secs);
         crate::log::timing(
             "load",
             job.started.elapsed(),
             format_args!(
-                "{} events from {} files",
+                "{} events from {} files ({} ms appending to the store)",
                 self.store_len(),
-                self.report.report.files.total()
+                self.report.report.files.total(),
+                self.report.append_time.as_millis()
             ),
         );
         self.report.report.cancelled = job.is_cancelled();
@@ -895,7 +891,7 @@ impl Session {
         }
         if self.options.detect {
             self.detection_jobs.set_options(self.options.rules.clone());
-            self.start_detections();
+            self.detect_after_rows = true;
         }
         if self.options.prepare_search {
             self.search_prep
@@ -903,25 +899,16 @@ impl Session {
         }
     }
 
-    /// Loads `paths` on this thread's watch and returns when every event is
-    /// in the store (the command line). The same loader, messages and
-    /// appends as [`Session::open`] and [`Session::poll`].
+    /// Loads `paths` and returns when every event is in the store (the
+    /// command line): the same loader and appender as [`Session::open`],
+    /// waited for.
     pub fn open_blocking(&mut self, paths: Vec<PathBuf>) {
         self.open(paths);
-        while let Some(rx) = self.load.as_ref().map(|j| j.receiver().clone()) {
-            let m = rx.recv();
-            let done = match m {
-                Ok(m) => self.take_message(m),
-                Err(_) => true,
-            };
-            // Each batch goes into the store at once: nothing waits in
-            // memory on this thread (the app queues a few so a frame never
-            // waits for the store's lock).
-            self.append_queued(None);
-            if done {
-                self.finish_load();
-            }
+        if let Some(job) = &mut self.load {
+            job.wait();
         }
+        let mut events = Vec::new();
+        self.poll_load(&mut events);
     }
 
     /// Checks everything loaded against its digests in the background,
@@ -1060,9 +1047,10 @@ impl Session {
     /// query, sort and columns stay.
     pub fn close_all(&mut self) {
         if let Some(job) = self.load.take() {
-            job.cancel();
+            // Once abandoned nothing more is appended: clearing is final.
+            job.abandon();
         }
-        self.queued.clear();
+        self.detect_after_rows = false;
         self.integrity_checks.cancel();
         self.detection_jobs.clear();
         self.search_prep.stop();

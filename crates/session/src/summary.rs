@@ -223,21 +223,44 @@ impl Default for SummaryOptions {
 
 /// Facets, histogram and timeline of `rows`.
 pub fn summarize(store: &Store, rows: &[EventIdx], options: SummaryOptions) -> Summary {
+    // Never stale: always finishes.
+    summarize_until(store, rows, options, &|| false).unwrap_or_default()
+}
+
+/// [`summarize`], giving up (`None`) as soon as `stale` says a newer
+/// request wants the cores: it is asked between facets and parts, so a
+/// summary abandoned for a newer query stops within one facet's time.
+pub fn summarize_until(
+    store: &Store,
+    rows: &[EventIdx],
+    options: SummaryOptions,
+    stale: &dyn Fn() -> bool,
+) -> Option<Summary> {
     let SummaryOptions {
         grouping,
         facet_top,
     } = options;
-    let facets = Column::FACETS
-        .iter()
-        .map(|&c| (c, store.facet(rows, c, facet_top)))
-        .collect();
+    let mut facets = Vec::with_capacity(Column::FACETS.len());
+    for c in Column::FACETS {
+        if stale() {
+            return None;
+        }
+        facets.push((c, store.facet(rows, c, facet_top)));
+    }
     let outcomes: Vec<Outcome> = rows.iter().map(|&i| outcome(store, i)).collect();
-    Summary {
+    if stale() {
+        return None;
+    }
+    let histogram = histogram(store, rows, &outcomes);
+    if stale() {
+        return None;
+    }
+    Some(Summary {
         facets,
-        histogram: histogram(store, rows, &outcomes),
+        histogram,
         timeline: timeline(store, rows, &outcomes, grouping),
         detections: None,
-    }
+    })
 }
 
 fn time_span(store: &Store, rows: &[EventIdx]) -> Option<(i64, i64)> {
@@ -531,6 +554,30 @@ mod tests {
             minute % 60,
             ro = name.starts_with("Get"),
         )
+    }
+
+    #[test]
+    fn a_summary_stops_once_a_newer_request_is_waiting() {
+        let lines = [
+            ev("alice", 10, "PutObject", false, "10.0.0.2", "AKIA1"),
+            ev("bob", 0, "GetObject", false, "10.0.0.9", "AKIA9"),
+        ];
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let store = store_from_texts(&[("a.json", &lines)]);
+        let rows = store.all_rows();
+        let opts = SummaryOptions::default();
+        assert!(summarize_until(&store, &rows, opts, &|| true).is_none());
+        // Stale after three facets: it stops at the fourth question.
+        let asked = std::cell::Cell::new(0);
+        let stale = || {
+            asked.set(asked.get() + 1);
+            asked.get() > 3
+        };
+        assert!(summarize_until(&store, &rows, opts, &stale).is_none());
+        assert_eq!(asked.get(), 4);
+        let full = summarize_until(&store, &rows, opts, &|| false);
+        assert_eq!(full.as_ref(), Some(&summarize(&store, &rows, opts)));
+        assert_eq!(full.map(|s| s.facets.len()), Some(Column::FACETS.len()));
     }
 
     #[test]

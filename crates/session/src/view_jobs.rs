@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
-use crate::summary::{Summary, SummaryOptions, summarize};
+use crate::summary::{Summary, SummaryOptions, summarize_until};
 use crate::view::{ViewSpec, compute_rows};
 use trailview_core::case::{Case, EventAnnotations, IntegrityIndex};
 use trailview_core::model::EventIdx;
@@ -172,13 +172,21 @@ impl ViewJobs {
             });
             wake();
             let summary_started = Instant::now();
-            let mut summary = summarize(&store, &rows, req.summary);
+            let Some(mut summary) = summarize_until(&store, &rows, req.summary, &stale) else {
+                crate::log::timing(
+                    "cancelled summary",
+                    summary_started.elapsed(),
+                    format_args!("{:?}", req.spec.query),
+                );
+                return;
+            };
             if let Some(d) = &req.detections {
                 summary.detections = Some(crate::detection_summary::summarize(
                     &store,
                     d,
                     &rows,
                     &summary.histogram,
+                    &summary.timeline,
                     req.summary.facet_top,
                 ));
             }

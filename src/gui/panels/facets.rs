@@ -16,7 +16,7 @@ pub fn show(ui: &mut egui::Ui, session: &Session, query: &str, actions: &mut Vec
     ui.separator();
     let Some(summary) = &session.summary() else {
         ui.horizontal(|ui| {
-            ui.spinner();
+            crate::gui::widgets::busy::spinner(ui, "Counting the values");
             ui.label("Counting…");
         });
         return;
@@ -39,11 +39,13 @@ pub fn show(ui: &mut egui::Ui, session: &Session, query: &str, actions: &mut Vec
                         facet_values(ui, col.name(), facet, &clauses, actions)
                     });
             }
-            // The Sigma detections: rule titles and levels (`rule:`, `level:`).
+            // The Sigma detections: rule titles, levels and ATT&CK tactics
+            // (`rule:`, `level:`, `attack:`).
             if let Some(d) = &summary.detections {
                 for (title, field, facet) in [
                     ("Detection rule", "rule", &d.rules),
                     ("Detection level", "level", &d.levels),
+                    ("ATT&CK tactic", "attack", &d.tactics),
                 ] {
                     let head = format!("{title}  ({} distinct)", thousands(facet.distinct as u64));
                     egui::CollapsingHeader::new(head)

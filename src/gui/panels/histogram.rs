@@ -49,7 +49,7 @@ impl HistogramView {
         let Some(summary) = &session.summary() else {
             ui.horizontal(|ui| {
                 ui.label(egui::RichText::new("Activity").strong());
-                ui.spinner();
+                crate::gui::widgets::busy::spinner(ui, "Counting events over time");
             });
             let room = egui::vec2(ui.available_width(), ui.available_height().max(PLOT_HEIGHT));
             ui.allocate_space(room);

@@ -77,7 +77,7 @@ pub fn show(
                     ui.ctx()
                         .request_repaint_after(std::time::Duration::from_millis(200));
                 }
-                ui.spinner().on_hover_text("Filtering and sorting…");
+                crate::gui::widgets::busy::spinner(ui, "Filtering and sorting…");
             } else if let Some(took) = took_text(session) {
                 ui.weak(took)
                     .on_hover_text("Time the last filter and sort took");

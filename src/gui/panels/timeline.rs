@@ -33,6 +33,8 @@ const COUNT_W: f32 = 62.0;
 const ERR_W: f32 = 44.0;
 const IPS_W: f32 = 34.0;
 const SEEN_W: f32 = 82.0;
+/// Pixels per detection mark.
+const HIT_PX: f32 = 7.0;
 /// Pixels per density bin.
 const BIN_PX: f32 = 3.0;
 
@@ -150,7 +152,7 @@ impl TimelineView {
             actions,
         );
         let Some(summary) = summary else {
-            ui.spinner();
+            crate::gui::widgets::busy::spinner(ui, "Building the timeline");
             return;
         };
         let tl = &summary.timeline;
@@ -194,10 +196,16 @@ impl TimelineView {
                     .max(1);
                 for (n, (lane, density)) in shown.iter().zip(&densities).enumerate() {
                     let row_no = range.start + n;
+                    let hits = summary
+                        .detections
+                        .as_ref()
+                        .and_then(|d| d.lanes.get(order[row_no]))
+                        .map_or(&[][..], Vec::as_slice);
                     let is_pinned = pinned.contains(lane.name.as_str());
                     let drawn = LaneRow {
                         lane,
                         density,
+                        hits,
                         peak,
                         cols,
                         grouping,
@@ -526,6 +534,8 @@ impl TimelineView {
 struct LaneRow<'a> {
     lane: &'a Lane,
     density: &'a [BinCounts],
+    /// Detection hits (time, level) in this lane, in time order.
+    hits: &'a [(i64, u8)],
     peak: u32,
     cols: Columns,
     grouping: LaneGrouping,
@@ -674,6 +684,7 @@ impl LaneRow<'_> {
         let track_painter = painter.with_clip_rect(track);
         self.draw_sessions(&track_painter, track, pal);
         self.draw_density(&track_painter, track, pal);
+        self.draw_hits(&track_painter, track);
         if self.last_pinned {
             painter.hline(
                 row.x_range(),
@@ -747,6 +758,43 @@ impl LaneRow<'_> {
             bar(0.0, read, pal.outcome(Outcome::Read));
             bar(read, read + we, pal.outcome(Outcome::Write));
             bar(read + we, h, pal.outcome(Outcome::Error));
+        }
+    }
+
+    /// A small ▼ at the top of the track over each stretch holding
+    /// detection hits, in the colour of the highest level there (as on the
+    /// histogram).
+    fn draw_hits(&self, painter: &egui::Painter, track: egui::Rect) {
+        let (a, b) = self.cols.window;
+        let from = self.hits.partition_point(|h| h.0 < a);
+        let to = self.hits.partition_point(|h| h.0 < b);
+        let Some(in_window) = self.hits.get(from..to) else {
+            return;
+        };
+        let cells = ((track.width() / HIT_PX) as usize).max(1);
+        let mut best: Vec<Option<u8>> = vec![None; cells];
+        for &(t, level) in in_window {
+            let x = self.cols.x_of(track, t) - track.min.x;
+            let k = ((x / HIT_PX) as usize).min(cells - 1);
+            best[k] = best[k].max(Some(level));
+        }
+        for (k, level) in best.iter().enumerate() {
+            let Some(level) = level else { continue };
+            let level = trailview_core::sigma::Level::ALL
+                .get(usize::from(*level))
+                .copied()
+                .unwrap_or(trailview_core::sigma::Level::Informational);
+            let cx = track.min.x + (k as f32 + 0.5) * HIT_PX;
+            let top = track.min.y + 1.0;
+            painter.add(egui::Shape::convex_polygon(
+                vec![
+                    egui::pos2(cx - 3.5, top),
+                    egui::pos2(cx + 3.5, top),
+                    egui::pos2(cx, top + 5.0),
+                ],
+                crate::gui::windows::detections::level_color(level),
+                egui::Stroke::NONE,
+            ));
         }
     }
 

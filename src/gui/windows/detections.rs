@@ -134,7 +134,7 @@ fn rule_settings(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>
             actions.push(Action::PickRuleFolder);
         }
         if session.detecting() {
-            ui.spinner();
+            crate::gui::widgets::busy::spinner(ui, "Running the rules");
             ui.weak("Running the rules…");
         }
     });

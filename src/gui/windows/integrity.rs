@@ -129,7 +129,7 @@ impl IntegrityView {
         ui.separator();
         if checks.busy() {
             ui.horizontal(|ui| {
-                ui.spinner();
+                crate::gui::widgets::busy::spinner(ui, "Checking integrity");
                 ui.label("Checking integrity…");
             });
             return;
