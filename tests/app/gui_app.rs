@@ -346,7 +346,13 @@ fn corrupt_file_is_listed_in_the_load_report() {
     assert_eq!(h.state().session.store_len(), 1);
     h.get_by_label_contains("Load report (1)").click();
     h.run_steps(3);
-    h.get_by_label_contains("broken.json.gz");
+    // Full path and full reason, each in its cell (truncated to the
+    // column's width on screen, whole on hover).
+    let problem = h.state().session.report().problems[0].clone();
+    let path = problem.path.display().to_string();
+    assert!(path.ends_with("broken.json.gz"), "{path}");
+    h.get_by_label(&path);
+    h.get_by_label(&problem.reason);
 }
 
 #[test]

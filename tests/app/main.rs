@@ -18,6 +18,7 @@ mod gui_integrity;
 mod gui_keys;
 mod gui_pivots;
 mod gui_snapshots;
+mod gui_table;
 mod gui_timeline;
 mod integrity_cli;
 mod packaging_files;

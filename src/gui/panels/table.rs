@@ -9,7 +9,8 @@ use crate::gui::settings::Settings;
 use crate::gui::theme::Palette;
 pub use crate::gui::widgets::pivots::{event_menu, pivot_menu};
 use trailview_core::model::Direction;
-use trailview_core::model::{Column, ColumnSpec};
+use trailview_core::model::{Column, ColumnSpec, Mark};
+use trailview_core::query::Annotations;
 use trailview_core::store::Store;
 use trailview_session::Session;
 use trailview_session::cells::{cell_text, path_value};
@@ -69,23 +70,147 @@ pub fn show(
         });
         return;
     }
-    egui::ScrollArea::horizontal()
+    let mut frozen = Frozen::default();
+    let out = egui::ScrollArea::horizontal()
         .id_salt("events_h")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            build(ui, store, session, settings, columns, scroll, actions);
+            let t = Table {
+                store,
+                session,
+                settings,
+                columns,
+            };
+            build(ui, &t, scroll, &mut frozen, actions);
         });
+    if out.state.clamped_offset().x > 0.5 {
+        frozen.show(ui, out.inner_rect, session, actions);
+    }
+}
+
+/// The first column's cells as drawn this frame, to draw them again over
+/// the table's left edge once it is scrolled sideways (the time stays in
+/// view whatever column the analyst reads).
+#[derive(Default)]
+struct Frozen {
+    header: Option<(egui::Rect, String)>,
+    cells: Vec<FrozenCell>,
+}
+
+struct FrozenCell {
+    /// Where the cell was drawn (scrolled off to the left).
+    rect: egui::Rect,
+    pos: usize,
+    idx: trailview_core::model::EventIdx,
+    text: egui::RichText,
+    tint: Option<egui::Color32>,
+    selected: bool,
+}
+
+impl Frozen {
+    fn show(
+        &self,
+        ui: &mut egui::Ui,
+        area: egui::Rect,
+        session: &Session,
+        actions: &mut Vec<Action>,
+    ) {
+        let Some((head, title)) = &self.header else {
+            return;
+        };
+        let width = head.width().min(area.width() / 2.0);
+        let visuals = ui.visuals().clone();
+        let left = area.left();
+        let strip = egui::Rect::from_x_y_ranges(left..=left + width, area.y_range());
+        let body = egui::Rect::from_x_y_ranges(strip.x_range(), head.bottom()..=area.bottom());
+        let painter = ui.painter_at(strip);
+        let head_rect = egui::Rect::from_x_y_ranges(strip.x_range(), head.y_range());
+        painter.rect_filled(head_rect.intersect(strip), 0.0, visuals.panel_fill);
+        let mut head_ui = ui.new_child(
+            egui::UiBuilder::new()
+                .max_rect(head_rect.shrink2(egui::vec2(4.0, 0.0)))
+                .layout(egui::Layout::left_to_right(egui::Align::Center)),
+        );
+        head_ui.set_clip_rect(head_rect.intersect(strip));
+        head_ui
+            .label(egui::RichText::new(title).strong())
+            .on_hover_text("This column stays in view when the table scrolls sideways");
+        for c in &self.cells {
+            let rect = egui::Rect::from_x_y_ranges(strip.x_range(), c.rect.y_range());
+            let clip = rect.intersect(body);
+            if clip.height() <= 0.0 {
+                continue;
+            }
+            let fill = if c.selected {
+                visuals.selection.bg_fill
+            } else if c.pos % 2 == 1 {
+                visuals.faint_bg_color
+            } else {
+                visuals.panel_fill
+            };
+            // Cover the scrolled cells beneath, gaps included.
+            let cover = rect.expand2(egui::vec2(0.0, ui.spacing().item_spacing.y / 2.0 + 0.5));
+            let p = ui.painter().with_clip_rect(cover.intersect(body));
+            p.rect_filled(cover, 0.0, visuals.panel_fill);
+            p.rect_filled(cover, 0.0, fill);
+            if let Some(t) = c.tint {
+                p.rect_filled(cover, 0.0, t);
+            }
+            let mut cell = ui.new_child(
+                egui::UiBuilder::new()
+                    .max_rect(rect.shrink2(egui::vec2(4.0, 0.0)))
+                    .layout(egui::Layout::left_to_right(egui::Align::Center)),
+            );
+            cell.set_clip_rect(clip);
+            crate::gui::widgets::marks_table::marker(&mut cell, session.case(), c.idx);
+            cell.add(
+                egui::Label::new(c.text.clone())
+                    .truncate()
+                    .selectable(false),
+            );
+            let resp = ui.interact(
+                clip,
+                egui::Id::unique(("events_frozen_row", c.pos)),
+                egui::Sense::click(),
+            );
+            if resp.clicked() || resp.secondary_clicked() {
+                let m = resp.ctx.input(|i| i.modifiers);
+                actions.push(Action::ClickRow {
+                    pos: c.pos,
+                    ctrl: m.command && resp.clicked(),
+                    shift: m.shift && resp.clicked(),
+                });
+            }
+            if resp.double_clicked() {
+                actions.push(Action::ShowDetail);
+            }
+        }
+        let edge = visuals.widgets.noninteractive.bg_stroke;
+        painter.vline(strip.right(), strip.y_range(), edge);
+    }
+}
+
+/// What a frame of the table reads.
+struct Table<'a> {
+    store: &'a Store,
+    session: &'a Session,
+    settings: &'a Settings,
+    columns: &'a [ColumnSpec],
 }
 
 fn build(
     ui: &mut egui::Ui,
-    store: &Store,
-    session: &Session,
-    settings: &Settings,
-    columns: &[ColumnSpec],
+    t: &Table,
     scroll: Scroll,
+    frozen: &mut Frozen,
     actions: &mut Vec<Action>,
 ) {
+    let Table {
+        store,
+        session,
+        settings,
+        columns,
+    } = *t;
     let pal = Palette::of(ui);
     let rows = session.rows().clone();
     let outer_clip = ui.clip_rect();
@@ -121,8 +246,11 @@ fn build(
     let ann = session.annotations(store);
     table
         .header(24.0, |mut header| {
-            for spec in columns {
-                header.col(|ui| header_cell(ui, spec, session, actions));
+            for (n, spec) in columns.iter().enumerate() {
+                let (rect, _) = header.col(|ui| header_cell(ui, spec, session, actions));
+                if n == 0 {
+                    frozen.header = Some((rect, column_title(spec).to_owned()));
+                }
             }
         })
         .body(|body| {
@@ -156,8 +284,19 @@ fn build(
                         {
                             rt = rt.color(c);
                         }
+                        if matches!(spec, ColumnSpec::Mark(Mark::Detections)) {
+                            detection_badge(ui, &ann, idx);
+                        }
                         if n == 0 {
                             crate::gui::widgets::marks_table::marker(ui, session.case(), idx);
+                            frozen.cells.push(FrozenCell {
+                                rect: ui.max_rect(),
+                                pos,
+                                idx,
+                                text: rt.clone(),
+                                tint,
+                                selected: session.selection().marked.contains(&idx),
+                            });
                         }
                         ui.add(egui::Label::new(rt).truncate().selectable(false));
                     });
@@ -189,6 +328,51 @@ fn build(
                 }
             });
         });
+}
+
+/// The highest level an event's rules have, as a coloured badge with the
+/// number of rules ("HIGH 2"), before their titles.
+fn detection_badge(ui: &mut egui::Ui, ann: &dyn Annotations, idx: trailview_core::model::EventIdx) {
+    let rules = ann.rules(idx);
+    let Some(level) = rules.iter().map(|r| r.level).max() else {
+        return;
+    };
+    let level = trailview_core::sigma::Level::ALL
+        .get(usize::from(level))
+        .copied()
+        .unwrap_or(trailview_core::sigma::Level::Informational);
+    let name = trailview_core::query::LEVELS
+        .get(level as usize)
+        .copied()
+        .unwrap_or("?")
+        .to_uppercase();
+    let text = if rules.len() > 1 {
+        format!("{name} {}", rules.len())
+    } else {
+        name
+    };
+    egui::Frame::new()
+        .fill(crate::gui::windows::detections::level_color(level))
+        .corner_radius(3.0)
+        .inner_margin(egui::Margin::symmetric(4, 0))
+        .show(ui, |ui| {
+            ui.label(
+                egui::RichText::new(text)
+                    .small()
+                    .strong()
+                    .color(egui::Color32::WHITE),
+            );
+        })
+        .response
+        .on_hover_text("Highest level of the rules this event matched, and how many rules");
+}
+
+fn column_title(spec: &ColumnSpec) -> &str {
+    match spec {
+        ColumnSpec::Column(c) => c.title(),
+        ColumnSpec::Mark(m) => m.title(),
+        ColumnSpec::Path(p) => p.as_str(),
+    }
 }
 
 fn header_cell(ui: &mut egui::Ui, spec: &ColumnSpec, session: &Session, actions: &mut Vec<Action>) {

@@ -1,5 +1,6 @@
 //! The load report window: files by kind, events, duplicates dropped, and
-//! every problem with its path and reason.
+//! every problem with its path and reason (a table with resizable columns;
+//! a cell shows its full text on hover and copies it from its menu).
 
 use crate::gui::theme::Palette;
 use trailview_session::Session;
@@ -60,23 +61,48 @@ pub fn show(ctx: &egui::Context, session: &Session, open: &mut bool) {
                 return;
             }
             ui.colored_label(pal.error(), format!("Problems ({})", r.problems.len()));
-            egui::ScrollArea::vertical()
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    egui::Grid::new("problems")
-                        .num_columns(2)
-                        .striped(true)
-                        .spacing([16.0, 4.0])
-                        .show(ui, |ui| {
-                            ui.strong("File");
-                            ui.strong("Reason");
-                            ui.end_row();
-                            for p in &r.problems {
-                                ui.add(egui::Label::new(p.path.display().to_string()).wrap());
-                                ui.add(egui::Label::new(&p.reason).wrap());
-                                ui.end_row();
+            problems_table(ui, &r.problems);
+        });
+}
+
+/// Row height of the problems table: one line, the rest on hover.
+const PROBLEM_ROW: f32 = 20.0;
+
+fn problems_table(ui: &mut egui::Ui, problems: &[trailview_core::ingest::Problem]) {
+    use egui_extras::{Column, TableBuilder};
+    TableBuilder::new(ui)
+        .id_salt("load_problems")
+        .striped(true)
+        .resizable(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::initial(360.0).at_least(80.0).clip(true))
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .min_scrolled_height(0.0)
+        .header(22.0, |mut h| {
+            h.col(|ui| {
+                ui.strong("File");
+            });
+            h.col(|ui| {
+                ui.strong("Reason");
+            });
+        })
+        .body(|body| {
+            body.rows(PROBLEM_ROW, problems.len(), |mut row| {
+                let p = &problems[row.index()];
+                let path = p.path.display().to_string();
+                for text in [&path, &p.reason] {
+                    row.col(|ui| {
+                        let resp = ui
+                            .add(egui::Label::new(text.as_str()).truncate())
+                            .on_hover_text(text.as_str());
+                        resp.context_menu(|ui| {
+                            if ui.button("Copy").clicked() {
+                                ui.ctx().copy_text(text.clone());
+                                ui.close();
                             }
                         });
-                });
+                    });
+                }
+            });
         });
 }

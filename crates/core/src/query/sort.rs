@@ -32,6 +32,9 @@ pub fn sort_rows(
 ) {
     let keys: Vec<String> = match spec {
         ColumnSpec::Column(c) => return store.sort_by_column(rows, *c, order),
+        ColumnSpec::Mark(crate::model::Mark::Detections) => {
+            rows.par_iter().map(|&i| detection_key(ann, i)).collect()
+        }
         ColumnSpec::Mark(m) => rows
             .par_iter()
             .map(|&i| mark_text(ann, *m, i).to_lowercase())
@@ -39,6 +42,21 @@ pub fn sort_rows(
         ColumnSpec::Path(p) => path_keys(store, rows, p),
     };
     sort_by_keys(store, rows, keys, order);
+}
+
+/// The detections column sorts by the highest level an event matched,
+/// then by how many rules, then by their titles: descending puts the
+/// critical hits first and the events without hits last.
+fn detection_key(ann: &dyn Annotations, idx: EventIdx) -> String {
+    let rules = ann.rules(idx);
+    let Some(level) = rules.iter().map(|r| r.level).max() else {
+        return String::new();
+    };
+    format!(
+        "{level}{:06}{}",
+        rules.len().min(999_999),
+        mark_text(ann, crate::model::Mark::Detections, idx).to_lowercase()
+    )
 }
 
 /// The lower-cased text at `path` of each row, as the table shows it.
@@ -98,7 +116,7 @@ mod tests {
     use super::*;
     use crate::ingest::store_from_texts;
     use crate::model::Mark;
-    use crate::query::NoAnnotations;
+    use crate::query::{NoAnnotations, RuleLabel};
 
     fn store() -> Store {
         store_from_texts(&[(
@@ -124,6 +142,45 @@ mod tests {
             &NoAnnotations,
         );
         rows
+    }
+
+    /// Rules per event: 0 low "Zeta"; 1 high "Alpha"; 2 none; 3 high
+    /// "Beta" and low "Zeta"; 4 critical "Omega".
+    struct Hits(Vec<Vec<RuleLabel>>);
+
+    impl Annotations for Hits {
+        fn rules(&self, idx: EventIdx) -> Vec<&RuleLabel> {
+            self.0[idx as usize].iter().collect()
+        }
+    }
+
+    fn rule(title: &str, level: u8) -> RuleLabel {
+        RuleLabel {
+            id: title.to_lowercase(),
+            title: title.into(),
+            level,
+            attack: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn detections_sort_by_highest_level_then_rule_count() {
+        let hits = Hits(vec![
+            vec![rule("Zeta", 1)],
+            vec![rule("Alpha", 3)],
+            vec![],
+            vec![rule("Beta", 3), rule("Zeta", 1)],
+            vec![rule("Omega", 4)],
+        ]);
+        let s = store();
+        let spec = ColumnSpec::Mark(Mark::Detections);
+        let mut rows = s.all_rows();
+        sort_rows(&s, &mut rows, &spec, Direction::Descending, &hits);
+        // Critical, then high with two rules, high with one, low, none
+        // (by text, "Zeta" would come before "Omega" and "Alpha" last).
+        assert_eq!(rows, [4, 3, 1, 0, 2]);
+        sort_rows(&s, &mut rows, &spec, Direction::Ascending, &hits);
+        assert_eq!(rows, [2, 0, 1, 3, 4]);
     }
 
     #[test]
