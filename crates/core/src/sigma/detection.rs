@@ -138,13 +138,21 @@ pub trait EventFields {
 impl Pattern {
     /// False when the pattern surely matches no value of an event whose
     /// compact JSON text is `raw` (`lower`: the same, ASCII lower-cased).
-    fn may_match_raw(&self, raw: &str, lower: &str) -> bool {
+    /// `cased`: the pattern's text was not lower-cased when compiled.
+    fn may_match_raw(&self, raw: &str, lower: &str, cased: bool) -> bool {
         match self {
             Pattern::Exact(p)
             | Pattern::Contains(p)
             | Pattern::StartsWith(p)
             | Pattern::EndsWith(p) => {
-                p.is_empty() || lower.contains(p.to_ascii_lowercase().as_str())
+                // An uncased pattern is lower-cased already (no ASCII
+                // capital left): no copy per event.
+                p.is_empty()
+                    || if cased {
+                        lower.contains(p.to_ascii_lowercase().as_str())
+                    } else {
+                        lower.contains(p.as_str())
+                    }
             }
             Pattern::Unanchored(r) => r.is_match(raw),
             Pattern::Regex(_) => true,
@@ -160,7 +168,9 @@ impl FieldCond {
     /// object's compact JSON text, is a substring of the event's text.
     pub fn refuted_by_raw(&self, raw: &str, lower: &str) -> bool {
         let refuted = |m: &ValueMatcher| match m {
-            ValueMatcher::Str { pats, .. } => pats.iter().all(|p| !p.may_match_raw(raw, lower)),
+            ValueMatcher::Str { pats, cased } => {
+                pats.iter().all(|p| !p.may_match_raw(raw, lower, *cased))
+            }
             _ => false,
         };
         if self.all {

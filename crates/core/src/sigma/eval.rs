@@ -549,6 +549,8 @@ fn confirm(
             let mut rows_read = 0usize;
             let mut bad = 0usize;
             let mut found = Vec::new();
+            // The event's text, ASCII lower-cased (one buffer per chunk).
+            let mut lower = String::new();
             let chunk_no = g[0].0;
             let bytes = store
                 .raw_store()
@@ -571,7 +573,9 @@ fn confirm(
                     .collect();
                 // Rules the event's text alone refutes need no JSON parse.
                 if let Some(text) = compact_ascii(ev_bytes) {
-                    let lower = text.to_ascii_lowercase();
+                    lower.clear();
+                    lower.push_str(text);
+                    lower.make_ascii_lowercase();
                     rules.retain(|c| !refuted_by_raw(c.searches, c.condition, text, &lower));
                 }
                 if rules.is_empty() {
