@@ -32,35 +32,51 @@ pub fn split_path(path: &str) -> Option<Vec<String>> {
 }
 
 /// All values at `path` (dot-separated) in `root`.
+/// Keys are compared ignoring ASCII case (the query language's reading).
 pub fn lookup<'v>(root: &'v Value, path: &str) -> Vec<&'v Value> {
     let segs: Vec<&str> = path.split('.').collect();
     let mut out = Vec::new();
-    collect(root, &segs, &mut out);
+    collect(root, &segs, false, &mut out);
     out
 }
 
-fn collect<'v>(v: &'v Value, segs: &[&str], out: &mut Vec<&'v Value>) {
+/// All values at `path` in `root`, keys compared exactly (Sigma's
+/// reading: a rule's field is a field of the log as spelled there).
+pub fn lookup_cased<'v>(root: &'v Value, path: &str) -> Vec<&'v Value> {
+    let segs: Vec<&str> = path.split('.').collect();
+    let mut out = Vec::new();
+    collect(root, &segs, true, &mut out);
+    out
+}
+
+fn collect<'v>(v: &'v Value, segs: &[&str], cased: bool, out: &mut Vec<&'v Value>) {
     let Some((first, rest)) = segs.split_first() else {
         out.push(v);
         return;
     };
     match v {
         Value::Object(map) => {
+            if cased {
+                if let Some(child) = map.get(*first) {
+                    collect(child, rest, cased, out);
+                }
+                return;
+            }
             for (k, child) in map {
                 if k.eq_ignore_ascii_case(first) {
-                    collect(child, rest, out);
+                    collect(child, rest, cased, out);
                 }
             }
         }
         Value::Array(items) => match first.parse::<usize>() {
             Ok(n) => {
                 if let Some(item) = items.get(n) {
-                    collect(item, rest, out);
+                    collect(item, rest, cased, out);
                 }
             }
             Err(_) => {
                 for item in items {
-                    collect(item, segs, out);
+                    collect(item, segs, cased, out);
                 }
             }
         },

@@ -130,18 +130,29 @@ pub trait EventFields {
     fn values(&self, path: &str) -> Vec<FieldValue>;
     /// The whole event's text (for keywords).
     fn full_text(&self) -> &str;
+    /// True when `f` holds for one of the event's string values (for
+    /// keywords: a value's text without its JSON escapes).
+    fn any_string(&self, f: &mut dyn FnMut(&str) -> bool) -> bool;
 }
 
 impl Pattern {
     /// False when the pattern surely matches no value of an event whose
     /// compact JSON text is `raw` (`lower`: the same, ASCII lower-cased).
-    fn may_match_raw(&self, raw: &str, lower: &str) -> bool {
+    /// `cased`: the pattern's text was not lower-cased when compiled.
+    fn may_match_raw(&self, raw: &str, lower: &str, cased: bool) -> bool {
         match self {
             Pattern::Exact(p)
             | Pattern::Contains(p)
             | Pattern::StartsWith(p)
             | Pattern::EndsWith(p) => {
-                p.is_empty() || lower.contains(p.to_ascii_lowercase().as_str())
+                // An uncased pattern is lower-cased already (no ASCII
+                // capital left): no copy per event.
+                p.is_empty()
+                    || if cased {
+                        lower.contains(p.to_ascii_lowercase().as_str())
+                    } else {
+                        lower.contains(p.as_str())
+                    }
             }
             Pattern::Unanchored(r) => r.is_match(raw),
             Pattern::Regex(_) => true,
@@ -157,7 +168,9 @@ impl FieldCond {
     /// object's compact JSON text, is a substring of the event's text.
     pub fn refuted_by_raw(&self, raw: &str, lower: &str) -> bool {
         let refuted = |m: &ValueMatcher| match m {
-            ValueMatcher::Str { pats, .. } => pats.iter().all(|p| !p.may_match_raw(raw, lower)),
+            ValueMatcher::Str { pats, cased } => {
+                pats.iter().all(|p| !p.may_match_raw(raw, lower, *cased))
+            }
             _ => false,
         };
         if self.all {
@@ -209,6 +222,9 @@ impl EventFields for NoFields {
     }
     fn full_text(&self) -> &str {
         ""
+    }
+    fn any_string(&self, _: &mut dyn FnMut(&str) -> bool) -> bool {
+        false
     }
 }
 
@@ -288,12 +304,17 @@ fn in_cidr(text: &str, net: IpAddr, bits: u8) -> bool {
     }
 }
 
-/// Keyword search over an event's text.
-pub fn keywords_match(pats: &[Pattern], all: bool, text: &str) -> bool {
+/// Keyword search over an event: a keyword is found in the event's whole
+/// text (keys, numbers and all: the "full log message") or in one of its
+/// string values (where a `\` or a `"` is itself, not a JSON escape).
+pub fn keywords_match(pats: &[Pattern], all: bool, ev: &dyn EventFields) -> bool {
+    let found = |p: &Pattern| {
+        p.is_match(ev.full_text(), false) || ev.any_string(&mut |v| p.is_match(v, false))
+    };
     if all {
-        pats.iter().all(|p| p.is_match(text, false))
+        pats.iter().all(found)
     } else {
-        pats.iter().any(|p| p.is_match(text, false))
+        pats.iter().any(found)
     }
 }
 
@@ -308,7 +329,12 @@ fn err<T>(msg: impl Into<String>) -> Result<T, DetectionError> {
 /// Builds a search identifier from its YAML.
 pub fn parse_search(name: &str, y: &Yaml) -> Result<Search, DetectionError> {
     match y {
-        Yaml::Hash(h) => Ok(Search::Maps(vec![parse_map(name, h)?])),
+        Yaml::Hash(h) => {
+            if let Some(kw) = keyword_map(name, h)? {
+                return Ok(kw);
+            }
+            Ok(Search::Maps(vec![parse_map(name, h)?]))
+        }
         Yaml::Array(items) => {
             if items.len() > MAX_VALUES {
                 return err(format!(
@@ -351,6 +377,48 @@ pub fn parse_search(name: &str, y: &Yaml) -> Result<Search, DetectionError> {
             "`{name}` must be a map, a list of maps or a list of keywords"
         )),
     }
+}
+
+/// A field-less map, `'|all': [keywords]` (the specification's keywords
+/// that must all be found); `None` for an ordinary map.
+fn keyword_map(name: &str, h: &yaml_rust2::yaml::Hash) -> Result<Option<Search>, DetectionError> {
+    let mut keys = h.iter();
+    let (Some((Yaml::String(k), v)), None) = (keys.next(), keys.next()) else {
+        return Ok(None);
+    };
+    let Some(mods) = k.strip_prefix('|') else {
+        return Ok(None);
+    };
+    let mut all = false;
+    for m in mods.split('|') {
+        match m {
+            "all" => all = true,
+            // Keywords are found anywhere already.
+            "contains" => {}
+            other => {
+                return err(format!(
+                    "`{name}`: modifier `{other}` is not supported on keywords"
+                ));
+            }
+        }
+    }
+    let items: Vec<&Yaml> = match v {
+        Yaml::Array(a) => a.iter().collect(),
+        other => vec![other],
+    };
+    if items.is_empty() || items.len() > MAX_VALUES {
+        return err(format!(
+            "`{name}`: a keyword list holds 1 to {MAX_VALUES} values"
+        ));
+    }
+    let mut pats = Vec::new();
+    for i in items {
+        let Some(s) = scalar_text(i) else {
+            return err(format!("`{name}`: a keyword must be a plain value"));
+        };
+        pats.push(wildcard_pattern(&s, Anchor::Contains, false)?);
+    }
+    Ok(Some(Search::Keywords { pats, all }))
 }
 
 fn scalar_text(y: &Yaml) -> Option<String> {
@@ -558,7 +626,7 @@ fn compile_value(
     }
     let anchor = m.anchor.unwrap_or(Anchor::Exact);
     let mut texts = vec![text];
-    let mut cased = m.cased;
+    let cased = m.cased;
     if m.windash {
         texts = texts.iter().flat_map(|t| windash_variants(t)).collect();
         if texts.len() > 1024 {
@@ -566,8 +634,9 @@ fn compile_value(
         }
     }
     if m.base64 || m.base64offset {
-        // Base64 text is case-sensitive by nature; wildcards do not apply.
-        cased = true;
+        // Wildcards do not apply to the encoded text. It compares ignoring
+        // case unless `cased` is given, like every Sigma value (the
+        // specification's default; rsigma and pySigma's backends agree).
         let mut out = Vec::new();
         for t in &texts {
             if m.base64offset {
@@ -578,7 +647,7 @@ fn compile_value(
         }
         let pats = out
             .into_iter()
-            .map(|s| literal_pattern(&s, anchor, true))
+            .map(|s| literal_pattern(&s, anchor, cased))
             .collect();
         return Ok(ValueMatcher::Str { pats, cased });
     }

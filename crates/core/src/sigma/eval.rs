@@ -52,9 +52,7 @@ pub fn column_of(field: &str) -> Option<StrCol> {
         ("eventCategory", StrCol::EventCategory),
         ("userIdentity.type", StrCol::UserType),
     ];
-    MAP.iter()
-        .find(|(f, _)| f.eq_ignore_ascii_case(field))
-        .map(|(_, c)| *c)
+    MAP.iter().find(|(f, _)| *f == field).map(|(_, c)| *c)
 }
 
 const F: u8 = 0;
@@ -84,9 +82,8 @@ struct Compiled<'r> {
 fn table_for(fc: &FieldCond, store: &Store) -> Option<ColTable> {
     let col = column_of(&fc.field)?;
     let dict = store.dict(col);
-    // Id 0 is an absent value, an empty string or a key spelled in
-    // another case (`eventname`), which the JSON path lookup still finds:
-    // always decided on the JSON.
+    // Id 0 is an absent value or an empty string (or a value the loader
+    // read from elsewhere): always decided on the JSON.
     fc.matches_value(None)?;
     let mut by_id = Vec::with_capacity(dict.len());
     by_id.push(U);
@@ -200,13 +197,24 @@ fn push_value(v: &Value, out: &mut Vec<FieldValue>, depth: usize) {
 impl EventFields for JsonEvent<'_> {
     fn values(&self, path: &str) -> Vec<FieldValue> {
         let mut out = Vec::new();
-        for v in json_field::lookup(&self.root, path) {
+        for v in json_field::lookup_cased(&self.root, path) {
             push_value(v, &mut out, 0);
         }
         out
     }
     fn full_text(&self) -> &str {
         self.text
+    }
+    fn any_string(&self, f: &mut dyn FnMut(&str) -> bool) -> bool {
+        fn walk(v: &Value, f: &mut dyn FnMut(&str) -> bool, depth: usize) -> bool {
+            match v {
+                Value::String(s) => f(s),
+                Value::Array(items) if depth < 64 => items.iter().any(|i| walk(i, f, depth + 1)),
+                Value::Object(m) if depth < 64 => m.values().any(|i| walk(i, f, depth + 1)),
+                _ => false,
+            }
+        }
+        walk(&self.root, f, 0)
     }
 }
 
@@ -226,7 +234,7 @@ pub fn matches_event(searches: &[Search], cond: &Cond, ev: &dyn EventFields) -> 
 fn search_matches(s: &Search, ev: &dyn EventFields) -> bool {
     match s {
         Search::Maps(maps) => maps.iter().any(|m| m.iter().all(|fc| fc.matches(ev))),
-        Search::Keywords { pats, all } => detection::keywords_match(pats, *all, ev.full_text()),
+        Search::Keywords { pats, all } => detection::keywords_match(pats, *all, ev),
     }
 }
 
@@ -404,7 +412,7 @@ impl Detections {
                             return Some(v);
                         }
                         let j = json.as_ref()?;
-                        let vals = json_field::lookup(j, field);
+                        let vals = json_field::lookup_cased(j, field);
                         let mut out = Vec::new();
                         for v in vals {
                             push_value(v, &mut out, 0);
@@ -541,6 +549,8 @@ fn confirm(
             let mut rows_read = 0usize;
             let mut bad = 0usize;
             let mut found = Vec::new();
+            // The event's text, ASCII lower-cased (one buffer per chunk).
+            let mut lower = String::new();
             let chunk_no = g[0].0;
             let bytes = store
                 .raw_store()
@@ -563,7 +573,9 @@ fn confirm(
                     .collect();
                 // Rules the event's text alone refutes need no JSON parse.
                 if let Some(text) = compact_ascii(ev_bytes) {
-                    let lower = text.to_ascii_lowercase();
+                    lower.clear();
+                    lower.push_str(text);
+                    lower.make_ascii_lowercase();
                     rules.retain(|c| !refuted_by_raw(c.searches, c.condition, text, &lower));
                 }
                 if rules.is_empty() {

@@ -53,6 +53,8 @@ fn plain_values_ignore_case_and_lists_are_or() {
     let ev = json!({"eventName": "DeleteTrail", "eventSource": "cloudtrail.amazonaws.com"});
     assert!(hit(&sel("eventName", "deletetrail"), ev.clone()));
     assert!(!hit(&sel("eventName", "DeleteTrai"), ev.clone()));
+    // Field names are the log's, spelled exactly: only values ignore case.
+    assert!(!hit(&sel("eventname", "DeleteTrail"), ev.clone()));
     assert!(hit(
         &sel("eventName", "['StopLogging', 'DeleteTrail']"),
         ev.clone()
@@ -221,7 +223,13 @@ fn base64_and_base64offset() {
     // base64("whoami") = d2hvYW1p
     let ev = json!({"cmd": "echo d2hvYW1p | base64 -d"});
     assert!(hit(&sel("cmd|base64|contains", "whoami"), ev.clone()));
-    assert!(!hit(&sel("cmd|base64|contains", "whoamI"), ev.clone()));
+    // The encoded text compares ignoring case (Sigma's default); `cased`
+    // makes it exact.
+    let upper = json!({"cmd": "echo D2HVYW1P | base64 -d"});
+    assert!(hit(&sel("cmd|base64|contains", "whoami"), upper.clone()));
+    assert!(!hit(&sel("cmd|base64|contains|cased", "whoami"), upper));
+    assert!(hit(&sel("cmd|base64|contains|cased", "whoami"), ev.clone()));
+    assert!(!hit(&sel("cmd|base64|contains", "whoareyou"), ev.clone()));
     assert_eq!(
         super::detection::base64offset_variants(b"/bin/bash"),
         vec!["L2Jpbi9iYXNo", "9iaW4vYmFza", "vYmluL2Jhc2"]

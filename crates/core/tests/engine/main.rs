@@ -11,5 +11,6 @@ mod ingest_corpus;
 mod integrity_chain;
 mod manifest_hashes;
 mod query_oracle;
+mod sigma_differential;
 mod sigma_rules;
 mod signed_trail;

@@ -14,7 +14,7 @@ use trailview_core::sigma::rule::Body;
 use trailview_core::sigma::{Detections, Hit, RuleSet};
 use trailview_core::store::Store;
 
-fn shared(sub: &str) -> PathBuf {
+pub(crate) fn shared(sub: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared")
         .join(sub)
@@ -217,9 +217,9 @@ fn incremental_equals_whole() {
     assert_eq!(d.evaluated, store.len());
 }
 
-#[cfg_attr(not(has_corpus), ignore = "needs ../shared/corpus")]
-#[test]
-fn fast_path_equals_naive_on_corpus() {
+/// The corpus's CloudTrail files (`<dir>/<dir>.json.gz` of each folder of
+/// `../shared/corpus`), one batch per file, in sorted order.
+pub(crate) fn corpus_store() -> Store {
     let root = shared("corpus");
     let mut sources: Vec<(String, Vec<String>)> = Vec::new();
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
@@ -258,7 +258,13 @@ fn fast_path_equals_naive_on_corpus() {
         .iter()
         .map(|(p, e)| (p.as_str(), e.as_slice()))
         .collect();
-    let store = store_from_texts(&batches);
+    store_from_texts(&batches)
+}
+
+#[cfg_attr(not(has_corpus), ignore = "needs ../shared/corpus")]
+#[test]
+fn fast_path_equals_naive_on_corpus() {
+    let store = corpus_store();
     assert!(store.len() > 1000);
     let set = all_rules();
     let d = Detections::run(&store, &set);
