@@ -139,6 +139,75 @@ fn the_detail_pane_lists_the_rules_and_matched_fields_and_the_histogram_marks_hi
             .filter(|&&r| !rules_of(&h, r).is_empty())
             .count() as u64
     );
+    // The timeline's lanes carry the same hits for their marks.
+    assert_eq!(
+        d.lanes.iter().map(Vec::len).sum::<usize>() as u64,
+        d.bins.iter().map(|b| u64::from(b.1)).sum::<u64>()
+    );
+}
+
+#[test]
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the shared corpus: ../shared/corpus beside the checkout"
+)]
+fn the_detections_column_sorts_by_level_and_shows_a_badge_and_tactics_are_a_facet() {
+    use trailview_core::model::{ColumnSpec, Mark};
+    let mut h = loaded(Settings::default());
+    // Second, so that its header is in view at 1280 pixels.
+    let mut columns = h.state().settings.column_specs();
+    columns.insert(1, ColumnSpec::Mark(Mark::Detections));
+    h.state_mut().set_columns(columns);
+    settle(&mut h);
+    // Click the header twice: descending, the most severe first.
+    h.get_by_label("Detections").click();
+    settle(&mut h);
+    h.get_by_label("Detections").click();
+    settle(&mut h);
+    let d = h
+        .state()
+        .session
+        .detections()
+        .cloned()
+        .expect("detections ran");
+    let level = |row: u32| {
+        d.detections
+            .rules_of(row)
+            .filter_map(|r| d.label(r).map(|l| l.level))
+            .max()
+    };
+    let rows = h.state().session.rows().clone();
+    let levels: Vec<Option<u8>> = rows.iter().map(|&r| level(r)).collect();
+    assert!(levels[0].is_some(), "a hit first");
+    assert!(
+        levels.windows(2).all(|w| w[0] >= w[1]),
+        "highest level first, events without hits last: {levels:?}"
+    );
+    let top = trailview_core::query::LEVELS[usize::from(levels[0].unwrap_or(0))];
+    assert!(
+        h.query_all_by_label_contains(&top.to_uppercase())
+            .next()
+            .is_some(),
+        "the badge names the level {top}"
+    );
+    // The ATT&CK tactic facet: a click filters to the tactic.
+    let summary = h.state().session.summary().cloned().expect("summary");
+    let tactics = &summary.detections.as_ref().expect("detections").tactics;
+    let Some(first) = tactics.top.first() else {
+        panic!("no ATT&CK tactic facet value");
+    };
+    let tactic = format!("attack = {}", first.value);
+    // Below the column facets: scrolled into view first, as a user would.
+    h.get_by_label(&tactic).scroll_to_me();
+    h.run_steps(3);
+    h.get_by_label(&tactic).click();
+    settle(&mut h);
+    assert!(
+        h.state().query_text.starts_with("attack:"),
+        "{}",
+        h.state().query_text
+    );
+    assert!(!h.state().session.rows().is_empty());
 }
 
 #[test]
