@@ -24,6 +24,7 @@ pub mod panels;
 pub mod picker;
 pub mod sample;
 pub mod settings;
+pub mod settings_file;
 pub mod theme;
 pub mod widgets;
 pub mod windows;
@@ -50,6 +51,12 @@ pub fn run(paths: Vec<PathBuf>) -> Result<(), String> {
             viewport
         }
     };
+    if let Some(said) = settings_file::path("trailview")
+        .and_then(|f| settings_file::guard(&f, settings_file::MAX_SETTINGS_BYTES))
+    {
+        log::warn!("{said}");
+        eprintln!("trailview: {said}");
+    }
     let options = eframe::NativeOptions {
         viewport,
         renderer: renderer_from_env(),
