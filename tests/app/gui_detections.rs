@@ -95,6 +95,31 @@ fn the_detections_window_filters_the_table_to_a_rule() {
     h.get_by_label_contains("Detection rule");
     h.get_by_label(&format!("rule = {SECRETS}"));
     h.get_by_label("level = high");
+    // The window counts the events in the table: the rule filtered to
+    // comes with only the rules those events also matched; unticked,
+    // every rule with hits again.
+    let scoped = h.get_all_by_label_contains("Trailview team").count();
+    let all_rules = rule_count(&h);
+    assert!(
+        scoped < all_rules,
+        "{scoped} rows scoped, {all_rules} rules with hits"
+    );
+    h.get_by_label("Only the events in the table").click();
+    settle(&mut h);
+    h.get_by_label_contains(&format!("{all_rules} rules with hits ·"));
+    // Sorted by Hits, most first: the busiest rule leads.
+    h.get_by_label("Hits").click();
+    settle(&mut h);
+    h.get_by_label("Hits ⏷");
+}
+
+/// How many rules have hits over everything loaded.
+fn rule_count(h: &Harness<'static, TrailviewApp>) -> usize {
+    let d = h.state().session.detections().cloned().expect("ran");
+    let mut rules: Vec<u32> = d.detections.hits.iter().map(|x| x.rule).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    rules.len()
 }
 
 #[test]

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crate::gui::actions::Action;
-use trailview_core::sigma::summary::{RuleHits, rule_hits};
+use trailview_core::sigma::summary::{RuleHits, rule_hits_in};
 use trailview_core::sigma::{DetectionIndex, Level};
 use trailview_core::timefmt::format_rfc3339;
 use trailview_session::Session;
@@ -27,11 +27,30 @@ pub fn level_color(level: Level) -> egui::Color32 {
 const HEADERS: [&str; 7] = ["Level", "Rule", "Hits", "First", "Last", "Actors", "Author"];
 const WIDTHS: [f32; 7] = [90.0, 360.0, 60.0, 160.0, 160.0, 55.0, 200.0];
 
-/// The rows computed for one detection run.
-#[derive(Default)]
+/// The rows computed for one detection run (and row set, when scoped to
+/// the query), in the order asked for.
 pub struct DetectionsView {
-    key: Option<usize>,
+    key: Option<(usize, usize, bool)>,
     rows: Vec<RuleHits>,
+    /// Count only the events the table shows (the current query and time
+    /// range), not everything loaded.
+    pub scoped: bool,
+    /// Index into `HEADERS` and whether descending.
+    sort: (usize, bool),
+    sorted: Option<(usize, bool)>,
+}
+
+impl Default for DetectionsView {
+    fn default() -> Self {
+        DetectionsView {
+            key: None,
+            rows: Vec::new(),
+            scoped: true,
+            // Level, most severe first (then hits), as computed.
+            sort: (0, true),
+            sorted: None,
+        }
+    }
 }
 
 impl DetectionsView {
@@ -63,8 +82,9 @@ impl DetectionsView {
                 let enabled = set.rules.iter().filter(|r| r.enabled).count();
                 ui.horizontal(|ui| {
                     ui.weak(format!(
-                        "{} rules with hits · {enabled} rules run · {} skipped (not CloudTrail) · {} could not be used{}",
+                        "{} rules with hits{} · {enabled} rules run · {} skipped (not CloudTrail) · {} could not be used{}",
                         self.rows.len(),
+                        if self.scoped { " in the table" } else { "" },
                         set.skipped,
                         set.problems.len(),
                         session
@@ -76,12 +96,34 @@ impl DetectionsView {
                         actions.push(Action::ShowReport);
                     }
                 });
-                ui.weak("Click a rule to filter the table to its events.");
+                ui.horizontal(|ui| {
+                    ui.checkbox(&mut self.scoped, "Only the events in the table")
+                        .on_hover_text("Count the hits among the events the current query and time range keep; off: everything loaded");
+                    ui.weak("Click a rule to filter the table to its events; click a header to sort.");
+                });
                 ui.separator();
                 egui::ScrollArea::horizontal().show(ui, |ui| {
                     ui.horizontal(|ui| {
-                        for (t, w) in HEADERS.iter().zip(WIDTHS) {
-                            ui.add_sized([w, 18.0], egui::Label::new(egui::RichText::new(*t).strong()));
+                        for (i, (t, w)) in HEADERS.iter().zip(WIDTHS).enumerate() {
+                            let arrow = match self.sort {
+                                (c, true) if c == i => " ⏷",
+                                (c, false) if c == i => " ⏶",
+                                _ => "",
+                            };
+                            let head = egui::Button::new(egui::RichText::new(format!("{t}{arrow}")).strong())
+                                .frame(false);
+                            if ui
+                                .add_sized([w, 18.0], head)
+                                .on_hover_text(format!("Sort by {t}; again to reverse"))
+                                .clicked()
+                            {
+                                self.sort = if self.sort.0 == i {
+                                    (i, !self.sort.1)
+                                } else {
+                                    // Numbers and levels: largest first.
+                                    (i, !matches!(i, 1 | 6))
+                                };
+                            }
                         }
                     });
                     ui.separator();
@@ -101,16 +143,64 @@ impl DetectionsView {
     }
 
     fn refresh(&mut self, session: &Session, index: Option<&Arc<DetectionIndex>>) {
-        let key = index.map(|i| Arc::as_ptr(i) as usize);
-        if self.key == key {
-            return;
+        let rows = session.rows();
+        let key = index.map(|i| {
+            (
+                Arc::as_ptr(i) as usize,
+                if self.scoped {
+                    Arc::as_ptr(rows) as usize
+                } else {
+                    0
+                },
+                self.scoped,
+            )
+        });
+        if self.key != key {
+            self.key = key;
+            self.sorted = None;
+            self.rows = match index {
+                Some(i) => {
+                    let scope = self.scoped.then_some(rows.as_slice());
+                    rule_hits_in(&i.detections, &i.set, &session.read(), scope)
+                }
+                None => Vec::new(),
+            };
         }
-        self.key = key;
-        self.rows = match index {
-            Some(i) => rule_hits(&i.detections, &i.set, &session.read()),
-            None => Vec::new(),
-        };
+        if self.sorted != Some(self.sort)
+            && let Some(i) = index
+        {
+            sort_rows(&mut self.rows, &i.set, self.sort);
+            self.sorted = Some(self.sort);
+        }
     }
+}
+
+/// Orders the rules by the column `HEADERS[sort.0]`, descending when
+/// `sort.1`; ties by level, then hits, then load order.
+fn sort_rows(rows: &mut [RuleHits], set: &trailview_core::sigma::RuleSet, sort: (usize, bool)) {
+    let rule = |r: &RuleHits| set.rules.get(r.rule as usize).map(|l| &l.rule);
+    let level = |r: &RuleHits| rule(r).map(|x| x.level);
+    rows.sort_by(|a, b| {
+        let by = match sort.0 {
+            0 => level(a).cmp(&level(b)),
+            1 => {
+                let t = |r: &RuleHits| rule(r).map(|x| x.title.to_lowercase());
+                t(a).cmp(&t(b))
+            }
+            2 => a.hits.cmp(&b.hits),
+            3 => a.first.cmp(&b.first),
+            4 => a.last.cmp(&b.last),
+            5 => a.actors.cmp(&b.actors),
+            _ => {
+                let t = |r: &RuleHits| rule(r).map(|x| x.author.to_lowercase());
+                t(a).cmp(&t(b))
+            }
+        };
+        let by = if sort.1 { by.reverse() } else { by };
+        by.then(level(b).cmp(&level(a)))
+            .then(b.hits.cmp(&a.hits))
+            .then(a.rule.cmp(&b.rule))
+    });
 }
 
 /// Which rules run: the defaults (a checkbox) and the rule folders (each

@@ -24,10 +24,35 @@ pub struct RuleHits {
 
 /// Every rule with at least one hit, most severe first, then most hits.
 pub fn rule_hits(d: &Detections, set: &RuleSet, store: &Store) -> Vec<RuleHits> {
+    rule_hits_in(d, set, store, None)
+}
+
+/// [`rule_hits`] counting only the hits on `rows` (the events a query
+/// kept) when given.
+pub fn rule_hits_in(
+    d: &Detections,
+    set: &RuleSet,
+    store: &Store,
+    rows: Option<&[EventIdx]>,
+) -> Vec<RuleHits> {
+    let kept: Option<Vec<bool>> = rows.map(|rows| {
+        let mut k = vec![false; store.len()];
+        for &r in rows {
+            if let Some(x) = k.get_mut(r as usize) {
+                *x = true;
+            }
+        }
+        k
+    });
     let mut per: Vec<(usize, i64, i64, HashSet<u32>)> =
         vec![(0, i64::MAX, i64::MIN, HashSet::new()); set.rules.len()];
     let actors = store.str_ids(StrCol::Actor);
     for h in &d.hits {
+        if let Some(k) = &kept
+            && !k.get(h.row as usize).copied().unwrap_or(false)
+        {
+            continue;
+        }
         let Some(p) = per.get_mut(h.rule as usize) else {
             continue;
         };

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::eval::{JsonEvent, matches_event};
+use super::eval::{Detections, JsonEvent, matches_event};
 use super::rule::{self, Body};
 use super::{Level, RuleSet};
 
@@ -438,5 +438,38 @@ fn logsource_other_than_cloudtrail_is_skipped() {
     assert_eq!(
         (set.rules.len(), set.skipped, set.problems.len()),
         (0, 1, 0)
+    );
+}
+
+#[test]
+fn rule_hits_count_only_the_rows_given() {
+    use crate::ingest::store_from_texts;
+    let store = store_from_texts(&[(
+        "a.json",
+        &[
+            r#"{"eventTime":"2024-01-01T00:00:00Z","eventName":"ListBuckets","userIdentity":{"type":"Root","arn":"arn:aws:iam::1:root"}}"#,
+            r#"{"eventTime":"2024-01-01T00:01:00Z","eventName":"GetObject","userIdentity":{"type":"Root","arn":"arn:aws:iam::1:root"}}"#,
+            r#"{"eventTime":"2024-01-01T00:02:00Z","eventName":"GetObject","userIdentity":{"type":"IAMUser","userName":"bob"}}"#,
+        ],
+    )]);
+    let set = RuleSet::defaults();
+    let d = Detections::run(&store, &set);
+    let title = |h: &super::summary::RuleHits| set.rules[h.rule as usize].rule.title.clone();
+    let all = super::summary::rule_hits(&d, &set, &store);
+    let root = all
+        .iter()
+        .find(|h| title(h) == "Root user activity")
+        .map(|h| h.hits);
+    assert_eq!(root, Some(2));
+    let only_second = super::summary::rule_hits_in(&d, &set, &store, Some(&[1]));
+    let root = only_second
+        .iter()
+        .find(|h| title(h) == "Root user activity")
+        .map(|h| (h.hits, h.first, h.last));
+    assert_eq!(root, Some((1, store.time(1), store.time(1))));
+    assert!(
+        super::summary::rule_hits_in(&d, &set, &store, Some(&[2]))
+            .iter()
+            .all(|h| title(h) != "Root user activity")
     );
 }
