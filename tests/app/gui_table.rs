@@ -93,6 +93,7 @@ fn the_time_column_stays_in_view_when_the_table_scrolls_sideways() {
         "one cell before scrolling"
     );
     let cell_x = h.get_by_label(&first).rect().min.x;
+    let cell_w = h.get_by_label(&first).rect().width();
 
     scroll_sideways(&mut h, -400.0);
     // The scrolled cell and its frozen copy at the table's left edge.
@@ -116,6 +117,15 @@ fn the_time_column_stays_in_view_when_the_table_scrolls_sideways() {
         "frozen where it was: {xs:?} vs {cell_x}"
     );
 
+    // Whole, not truncated: the strip is as wide as the column.
+    let frozen_w = h
+        .query_all_by_label(&first)
+        .max_by(|a, b| a.rect().min.x.total_cmp(&b.rect().min.x))
+        .map(|n| n.rect().width());
+    assert!(
+        frozen_w.is_some_and(|w| w >= cell_w - 1.0),
+        "frozen cell {frozen_w:?} wide, the column's {cell_w}"
+    );
     // A click on a frozen cell selects its row.
     let second = time_text(&h, b);
     let target = h

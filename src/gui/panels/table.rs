@@ -118,7 +118,13 @@ impl Frozen {
         let Some((head, title)) = &self.header else {
             return;
         };
-        let width = head.width().min(area.width() / 2.0);
+        // The header's rect comes back clipped to what is in view; a body
+        // cell's layout rect has the column's full width.
+        let width = self
+            .cells
+            .first()
+            .map_or(head.width(), |c| c.rect.width())
+            .min(area.width() / 2.0);
         let visuals = ui.visuals().clone();
         let left = area.left();
         let strip = egui::Rect::from_x_y_ranges(left..=left + width, area.y_range());
