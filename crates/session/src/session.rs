@@ -835,9 +835,11 @@ impl Session {
     fn abandon_load(&mut self) {
         if let Some(job) = self.load.take() {
             job.abandon();
+            // Its report holds the one it started from plus what it read,
+            // whether or not it finished since the last poll.
             let mut a = job.appended();
+            self.report.report = std::mem::take(&mut a.report);
             if !a.finished {
-                self.report.report = std::mem::take(&mut a.report);
                 self.report.report.cancelled = true;
             }
         }
@@ -1151,6 +1153,56 @@ mod tests {
         let mut s = Session::new(SessionOptions::headless(LoadOptions::default()));
         s.store = Arc::new(RwLock::new(store));
         s
+    }
+
+    fn trail_file(dir: &std::path::Path, name: &str, id: &str) -> PathBuf {
+        let p = dir.join(name);
+        let ev = format!(
+            r#"{{"Records":[{{"eventID":"{id}","eventName":"GetObject","eventTime":"2023-01-01T00:00:00Z"}}]}}"#
+        );
+        std::fs::write(&p, ev).expect("write");
+        p
+    }
+
+    #[test]
+    fn a_load_finished_but_not_yet_polled_keeps_its_report_when_another_starts() {
+        let dir = tempfile::tempdir().expect("dir");
+        let a = trail_file(dir.path(), "a.json", "e1");
+        let b = trail_file(dir.path(), "b.json", "e2");
+        let mut s = Session::new(SessionOptions::headless(LoadOptions::default()));
+        s.open(vec![a]);
+        // The appender stores the event without the session polling.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while s.load.as_ref().is_some_and(|j| !j.appended().finished) {
+            assert!(Instant::now() < deadline, "the appender did not finish");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        assert_eq!(s.store_len(), 1);
+        s.open(vec![b]);
+        while s.is_loading() {
+            s.poll();
+            assert!(Instant::now() < deadline, "the second load did not finish");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        assert_eq!(s.store_len(), 2);
+        assert_eq!(s.report().files.log, 2, "both files in the report");
+        assert!(!s.report().cancelled);
+    }
+
+    #[test]
+    fn close_all_during_a_load_leaves_nothing_of_it_in_the_store() {
+        let dir = tempfile::tempdir().expect("dir");
+        let files: Vec<PathBuf> = (0..200)
+            .map(|i| trail_file(dir.path(), &format!("f{i}.json"), &format!("e{i}")))
+            .collect();
+        let mut s = Session::new(SessionOptions::headless(LoadOptions::default()));
+        s.open(files);
+        s.close_all();
+        // Whatever the appender was doing, nothing arrives after the clear.
+        std::thread::sleep(Duration::from_millis(200));
+        s.poll();
+        assert_eq!(s.store_len(), 0);
+        assert!(!s.is_loading());
     }
 
     /// Waits for the newest view job.
