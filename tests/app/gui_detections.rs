@@ -10,13 +10,12 @@
 
 use crate::gui_harness;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use gui_harness::{app_harness, settle};
+use gui_harness::settle;
 use trailview::gui::TrailviewApp;
-use trailview::gui::picker::FakePicker;
 use trailview::gui::settings::Settings;
 use trailview_core::model::Column;
 
@@ -25,20 +24,7 @@ const SECRETS: &str = "Many different secrets read by one actor";
 const SSM: &str = "Potential Malicious Usage of CloudTrail System Manager";
 
 fn loaded(settings: Settings) -> Harness<'static, TrailviewApp> {
-    let folder: PathBuf =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/stratus-red-team");
-    let app = TrailviewApp::new(
-        settings,
-        Box::new(FakePicker {
-            folder: Some(folder),
-            ..FakePicker::default()
-        }),
-    );
-    let mut h = app_harness(app);
-    h.run_steps(2);
-    h.get_by_label("Open folder…").click();
-    settle(&mut h);
-    h
+    crate::gui_harness::open_corpus("stratus-red-team", settings)
 }
 
 fn open_detections(h: &mut Harness<'static, TrailviewApp>) {

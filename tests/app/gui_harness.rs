@@ -34,3 +34,27 @@ pub fn settle(h: &mut Harness<'static, TrailviewApp>) {
     }
     h.run_steps(2);
 }
+
+/// The app with `settings`, a corpus folder (`../shared/corpus/FOLDER`)
+/// opened through "Open folder…", settled.
+pub fn open_corpus(
+    folder: &str,
+    settings: trailview::gui::settings::Settings,
+) -> Harness<'static, TrailviewApp> {
+    use egui_kittest::kittest::Queryable;
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(folder);
+    let app = TrailviewApp::new(
+        settings,
+        Box::new(trailview::gui::picker::FakePicker {
+            folder: Some(folder),
+            ..trailview::gui::picker::FakePicker::default()
+        }),
+    );
+    let mut h = app_harness(app);
+    h.run_steps(2);
+    h.get_by_label("Open folder…").click();
+    settle(&mut h);
+    h
+}

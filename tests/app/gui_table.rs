@@ -3,33 +3,18 @@
 
 #![cfg(feature = "gui")]
 
-use crate::gui_harness::{app_harness, settle};
-
-use std::path::Path;
+use crate::gui_harness::settle;
 
 use egui::{Event, Modifiers, MouseWheelUnit, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use trailview::gui::TrailviewApp;
-use trailview::gui::picker::FakePicker;
 use trailview::gui::settings::Settings;
 use trailview_core::model::{Column, ColumnSpec};
 use trailview_session::cells::cell_text;
 
 fn loaded() -> Harness<'static, TrailviewApp> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/stratus-red-team");
-    let app = TrailviewApp::new(
-        Settings::default(),
-        Box::new(FakePicker {
-            folder: Some(folder),
-            ..FakePicker::default()
-        }),
-    );
-    let mut h = app_harness(app);
-    h.run_steps(2);
-    h.get_by_label("Open folder…").click();
-    settle(&mut h);
-    h
+    crate::gui_harness::open_corpus("stratus-red-team", Settings::default())
 }
 
 /// The time shown in the row at `pos`.
