@@ -19,7 +19,10 @@ pub fn path(app_id: &str) -> Option<PathBuf> {
 pub fn guard(file: &Path, max: u64) -> Option<String> {
     let meta = std::fs::symlink_metadata(file).ok()?;
     let reason = if !meta.is_file() {
-        "is not a regular file".to_owned()
+        format!(
+            "is not a regular file ({})",
+            trailview_core::ingest::side_file::non_regular_kind(&meta)
+        )
     } else if meta.len() > max {
         format!("is {} bytes (more than {max})", meta.len())
     } else {

@@ -63,7 +63,11 @@ pub fn summarize(
                 if let Some(s) = seen_levels.get_mut(label.level as usize) {
                     *s = true;
                 }
-                for t in label.attack.iter().filter(|t| is_tactic(t)) {
+                for t in label
+                    .attack
+                    .iter()
+                    .filter(|t| !t.is_empty() && trailview_core::sigma::rule::is_tactic(t))
+                {
                     if !seen_tactics.contains(&t.as_str()) {
                         seen_tactics.push(t);
                     }
@@ -164,13 +168,4 @@ pub fn summarize(
         },
         bins,
     }
-}
-
-/// An ATT&CK tag that names a tactic (`persistence`), not a technique
-/// (`t1078.004`), a group (`g0016`) or software (`s0002`).
-fn is_tactic(tag: &str) -> bool {
-    let mut c = tag.chars();
-    let code =
-        matches!(c.next(), Some('t' | 'g' | 's')) && c.next().is_some_and(|d| d.is_ascii_digit());
-    !code && !tag.is_empty()
 }

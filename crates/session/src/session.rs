@@ -40,8 +40,8 @@ pub struct LoadSummary {
     pub report: LoadReport,
     /// Seconds the last load took.
     pub last_load_secs: Option<f64>,
-    /// Time spent putting the last load's batches into the store (on the
-    /// thread that polls the session).
+    /// Time the last load's appender thread spent putting batches into
+    /// the store.
     pub append_time: Duration,
 }
 

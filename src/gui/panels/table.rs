@@ -343,15 +343,8 @@ fn detection_badge(ui: &mut egui::Ui, ann: &dyn Annotations, idx: trailview_core
     let Some(level) = rules.iter().map(|r| r.level).max() else {
         return;
     };
-    let level = trailview_core::sigma::Level::ALL
-        .get(usize::from(level))
-        .copied()
-        .unwrap_or(trailview_core::sigma::Level::Informational);
-    let name = trailview_core::query::LEVELS
-        .get(level as usize)
-        .copied()
-        .unwrap_or("?")
-        .to_uppercase();
+    let level = trailview_core::sigma::Level::from_index(level);
+    let name = level.as_str().to_uppercase();
     let text = if rules.len() > 1 {
         format!("{name} {}", rules.len())
     } else {

@@ -780,10 +780,7 @@ impl LaneRow<'_> {
         }
         for (k, level) in best.iter().enumerate() {
             let Some(level) = level else { continue };
-            let level = trailview_core::sigma::Level::ALL
-                .get(usize::from(*level))
-                .copied()
-                .unwrap_or(trailview_core::sigma::Level::Informational);
+            let level = trailview_core::sigma::Level::from_index(*level);
             let cx = track.min.x + (k as f32 + 0.5) * HIT_PX;
             let top = track.min.y + 1.0;
             painter.add(egui::Shape::convex_polygon(

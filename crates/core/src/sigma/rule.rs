@@ -45,6 +45,15 @@ impl Level {
         })
     }
 
+    /// The level of a [`crate::query::RuleLabel::level`] index (0
+    /// informational … 4 critical); informational when out of range.
+    pub fn from_index(i: u8) -> Level {
+        Level::ALL
+            .get(usize::from(i))
+            .copied()
+            .unwrap_or(Level::Informational)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Informational => "informational",
@@ -92,6 +101,16 @@ pub struct Rule {
     pub body: Body,
 }
 
+/// True when an ATT&CK tag (without its `attack.` prefix) names a tactic
+/// (`persistence`), not a technique (`t1078.004`), a group (`g0016`) or
+/// software (`s0002`).
+pub fn is_tactic(tag: &str) -> bool {
+    let b = tag.as_bytes();
+    !(b.len() >= 2
+        && matches!(b[0], b't' | b'T' | b'g' | b'G' | b's' | b'S')
+        && b[1].is_ascii_digit())
+}
+
 impl Rule {
     /// ATT&CK technique ids (`T1078`, `T1550.001`) from the tags.
     pub fn techniques(&self) -> Vec<String> {
@@ -111,13 +130,7 @@ impl Rule {
         self.tags
             .iter()
             .filter_map(|t| t.strip_prefix("attack."))
-            .filter(|t| {
-                let b = t.as_bytes();
-                !(b.len() >= 2 && (b[0] == b't' || b[0] == b'T') && b[1].is_ascii_digit())
-                    && !(b.len() >= 2
-                        && matches!(b[0], b'g' | b's' | b'G' | b'S')
-                        && b[1].is_ascii_digit())
-            })
+            .filter(|t| is_tactic(t))
             .map(str::to_owned)
             .collect()
     }
