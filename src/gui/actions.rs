@@ -91,6 +91,11 @@ pub enum Action {
     RemoveRuleFolder(usize),
     /// Run Trailview's default rules or not.
     SetDefaultRules(bool),
+    /// Turn one rule (by id) on or off; remembered in the settings.
+    SetRuleEnabled {
+        id: String,
+        on: bool,
+    },
     /// Select an event even when the current query hides it (the query
     /// and time range are cleared then): the credential chain's links.
     JumpToEvent(EventIdx),

@@ -170,6 +170,13 @@ impl TrailviewApp {
                 }
                 self.session.set_rule_options(self.settings.rule_options());
             }
+            Action::SetRuleEnabled { id, on } => {
+                self.settings.disabled_rules.retain(|d| *d != id);
+                if !on {
+                    self.settings.disabled_rules.push(id);
+                }
+                self.session.set_rule_options(self.settings.rule_options());
+            }
             Action::SetDefaultRules(on) => {
                 self.settings.default_rules = on;
                 self.session.set_rule_options(self.settings.rule_options());

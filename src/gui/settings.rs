@@ -56,6 +56,8 @@ pub struct Settings {
     pub rule_folders: Vec<PathBuf>,
     /// Run Trailview's default rules.
     pub default_rules: bool,
+    /// Ids of the rules the analyst turned off (Detections window).
+    pub disabled_rules: Vec<String>,
 }
 
 impl Default for Settings {
@@ -77,6 +79,7 @@ impl Default for Settings {
             timeline_name_w: 190.0,
             rule_folders: Vec::new(),
             default_rules: true,
+            disabled_rules: Vec::new(),
         }
     }
 }
@@ -84,11 +87,14 @@ impl Default for Settings {
 impl Settings {
     /// The detection rules these settings ask for.
     pub fn rule_options(&self) -> trailview_session::detect_job::RuleOptions {
-        trailview_session::detect_job::RuleOptions {
+        let mut options = trailview_session::detect_job::RuleOptions {
             defaults: self.default_rules,
             paths: self.rule_folders.clone(),
             min_level: None,
-        }
+            disabled: Vec::new(),
+        };
+        options.set_disabled(self.disabled_rules.iter().cloned());
+        options
     }
 
     pub fn load(storage: Option<&dyn eframe::Storage>) -> Settings {

@@ -184,3 +184,48 @@ fn the_manifest_lists_the_rules_of_the_exported_events_with_their_authors() {
     );
     assert!(d["rulesRun"].as_u64().expect("run") > 57);
 }
+
+/// `detect --disable-rule ID` turns one rule off (its hits go, the others
+/// stay), and an id that names no rule is a problem, not silence.
+#[test]
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the shared corpus: ../shared/corpus beside the checkout"
+)]
+fn detect_disable_rule_turns_one_rule_off() {
+    const TRAIL: &str = "86f3523b-6443-52ed-b38d-fe570553d919";
+    let run = |extra: &[&str]| -> Value {
+        let mut args = vec!["detect", "--json"];
+        args.extend_from_slice(extra);
+        let s = stratus();
+        args.push(&s);
+        serde_json::from_str(&ok(&trailview(&args))).expect("json")
+    };
+    let ids = |v: &Value| -> Vec<String> {
+        v["rules"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .filter_map(|r| r["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let all = run(&[]);
+    assert!(
+        ids(&all).iter().any(|i| i == TRAIL),
+        "the CloudTrail logging rule has hits"
+    );
+    let off = run(&["--disable-rule", TRAIL]);
+    assert!(!ids(&off).iter().any(|i| i == TRAIL), "turned off: no hits");
+    assert_eq!(ids(&off).len(), ids(&all).len() - 1, "the others still run");
+    let bogus = run(&["--disable-rule", "no-such-rule"]);
+    assert!(
+        bogus["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .any(|p| p["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("no-such-rule"))),
+        "{bogus}"
+    );
+}

@@ -13,7 +13,7 @@ use crate::gui_harness;
 use std::path::Path;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use gui_harness::settle;
 use trailview::gui::TrailviewApp;
 use trailview::gui::settings::Settings;
@@ -32,6 +32,19 @@ fn open_detections(h: &mut Harness<'static, TrailviewApp>) {
     h.run_steps(2);
     h.get_by_label("Detections…").click();
     settle(h);
+}
+
+/// A link to another event of the correlation match shown in the detail
+/// pane ("time  name  actor", not "(this event)").
+fn other_event<'h>(h: &'h Harness<'static, TrailviewApp>, name: &'h str) -> egui_kittest::Node<'h> {
+    h.get_all_by_label_contains(name)
+        .find(|n| text_of(n).is_some_and(|l| l.contains("  ") && !l.contains("(this event)")))
+        .expect("another event of the match")
+}
+
+/// A node's text: its label, else its value (a plain label's text).
+fn text_of(n: &egui_kittest::Node<'_>) -> Option<String> {
+    n.accesskit_node().label().or_else(|| n.value())
 }
 
 /// The titles of the rules event `row` matched, from the session.
@@ -139,6 +152,11 @@ fn the_detail_pane_lists_the_rules_and_matched_fields_and_the_histogram_marks_hi
         h.get_all_by_label_contains(&format!("eventName = {name}"))
             .next()
             .is_some()
+    );
+    // The matched value is marked in the JSON tree, with the rules on hover.
+    assert!(
+        h.get_all_by_label("← matched").count() >= 1,
+        "the JSON tree marks the value the rule matched"
     );
     // The histogram marks the hits.
     h.get_by_label("▼ Detections");
@@ -275,4 +293,78 @@ fn rule_folders_from_the_settings_run_and_can_be_removed_and_exports_list_the_ru
         h.state().session.rows().is_empty(),
         "rule:<id> of a removed rule matches nothing"
     );
+}
+
+#[test]
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the shared corpus: ../shared/corpus beside the checkout"
+)]
+fn a_correlation_lists_the_other_events_of_its_match_and_a_click_selects_one() {
+    let mut h = loaded(Settings::default());
+    let q = h.get_by_label("Filter");
+    q.click();
+    q.type_text(&format!("rule:\"{SECRETS}\""));
+    settle(&mut h);
+    let rows = h.state().session.rows().to_vec();
+    assert!(rows.len() >= 2, "the correlation matched several events");
+    let name = {
+        let store = h.state().session.read();
+        store.value(Column::EventName, rows[0]).into_owned()
+    };
+    h.get_all_by_label(&name).next().expect("a cell").click();
+    settle(&mut h);
+    let first = h.state().session.selection().focus.expect("focused");
+    let listed = text_of(&h.get_by_label_contains("correlation: a match of"));
+    let n: usize = listed
+        .as_deref()
+        .and_then(|l| l.split_whitespace().nth(4))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count of events in {listed:?}"));
+    assert!(n >= 2, "{listed:?}");
+    h.get_by_label_contains("(this event)");
+    // Another event of the match is a link: a click selects it.
+    other_event(&h, &name).scroll_to_me();
+    h.run_steps(2);
+    let other = other_event(&h, &name);
+    other.click();
+    settle(&mut h);
+    let now = h.state().session.selection().focus.expect("focused");
+    assert_ne!(now, first, "the click selected another event of the match");
+    assert!(rules_of(&h, now).iter().any(|t| t == SECRETS));
+}
+
+/// Turning one rule off in the Detections window: its hits go, it stays
+/// listed "(off)", the settings remember it, and it can be turned on again.
+#[test]
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the shared corpus: ../shared/corpus beside the checkout"
+)]
+fn a_rule_can_be_turned_off_and_on_again_in_the_detections_window() {
+    const LOGGING: &str = "CloudTrail logging stopped, deleted or changed";
+    let mut h = loaded(Settings::default());
+    open_detections(&mut h);
+    let hits_of = |h: &Harness<'static, TrailviewApp>| -> usize {
+        let d = h.state().session.detections().cloned().expect("ran");
+        let r = d
+            .set
+            .rules
+            .iter()
+            .position(|r| r.rule.title == LOGGING)
+            .expect("the rule is loaded");
+        d.detections.rows_of_rule(r as u32).len()
+    };
+    assert!(hits_of(&h) > 0, "the rule has hits on stratus-red-team");
+    h.get_by_label(&format!("Run {LOGGING}")).click();
+    settle(&mut h);
+    assert_eq!(hits_of(&h), 0, "turned off: no hits");
+    assert_eq!(h.state().settings.disabled_rules.len(), 1, "remembered");
+    h.get_by_label(&format!("{LOGGING} (off)"));
+    // Other rules still run.
+    h.get_by_label(SECRETS);
+    h.get_by_label(&format!("Run {LOGGING}")).click();
+    settle(&mut h);
+    assert!(hits_of(&h) > 0, "on again: hits again");
+    assert!(h.state().settings.disabled_rules.is_empty());
 }

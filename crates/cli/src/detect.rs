@@ -28,6 +28,9 @@ pub struct RuleArgs {
     /// (informational, low, medium, high, critical).
     #[arg(long, value_name = "LEVEL")]
     pub min_level: Option<String>,
+    /// Do not run the rule with this id; repeatable.
+    #[arg(long = "disable-rule", value_name = "ID")]
+    pub disable_rule: Vec<String>,
 }
 
 impl RuleArgs {
@@ -50,11 +53,14 @@ impl RuleArgs {
             })?),
             None => None,
         };
-        Ok(RuleOptions {
+        let mut options = RuleOptions {
             defaults: !self.no_default_rules,
             paths: self.rules.clone(),
             min_level,
-        })
+            disabled: Vec::new(),
+        };
+        options.set_disabled(self.disable_rule.iter().cloned());
+        Ok(options)
     }
 
     /// The rule set these arguments name.

@@ -22,6 +22,9 @@ pub struct RuleOptions {
     pub paths: Vec<PathBuf>,
     /// Only rules at this level or above run.
     pub min_level: Option<Level>,
+    /// Ids of rules turned off (sorted, no duplicates: see
+    /// [`RuleOptions::set_disabled`]).
+    pub disabled: Vec<String>,
 }
 
 impl Default for RuleOptions {
@@ -30,6 +33,7 @@ impl Default for RuleOptions {
             defaults: true,
             paths: Vec::new(),
             min_level: None,
+            disabled: Vec::new(),
         }
     }
 }
@@ -50,7 +54,24 @@ impl RuleOptions {
         if let Some(l) = self.min_level {
             set.set_min_level(l);
         }
+        // An id that names no rule (a typo, a folder removed since) turns
+        // nothing off: said as a problem, never silently.
+        for id in set.disable(&self.disabled) {
+            set.problems.push(trailview_core::sigma::Problem {
+                path: "(rules turned off)".to_owned(),
+                reason: format!("no loaded rule has the id `{id}`; nothing was turned off"),
+            });
+        }
         set
+    }
+
+    /// Turns the rules `ids` off (kept sorted and without duplicates, so
+    /// equal choices compare equal).
+    pub fn set_disabled(&mut self, ids: impl IntoIterator<Item = String>) {
+        let mut ids: Vec<String> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.disabled = ids;
     }
 }
 

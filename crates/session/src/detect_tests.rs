@@ -146,6 +146,7 @@ fn rule_problems_are_load_problems_and_other_rules_still_run() {
         defaults: false,
         paths: vec![rules.clone()],
         min_level: None,
+        disabled: Vec::new(),
     });
     s.open(vec![a]);
     settle(&mut s);

@@ -1,15 +1,19 @@
 //! The detail pane: the selected event's tags, star and note (drawn by
 //! [`crate::gui::widgets::marks_panel`]), its identity summary, a note for redacted
 //! values, and its JSON as a collapsible, syntax-coloured tree in
-//! original key order, with the pivot menu on every value.
+//! original key order, with the pivot menu on every value; values a
+//! Sigma rule matched carry a "← matched" mark and their headers open.
 
 use std::sync::Arc;
 
 use crate::gui::actions::Action;
+use crate::gui::panels::detections_detail::Matches;
 use crate::gui::panels::table::{event_menu, pivot_menu};
 use crate::gui::settings::Settings;
 use crate::gui::theme::Palette;
+use crate::gui::windows::detections::level_color;
 use trailview_core::model::{Column, EventIdx};
+use trailview_core::sigma::Level;
 use trailview_core::store::Store;
 use trailview_core::timefmt;
 use trailview_session::Session;
@@ -93,10 +97,11 @@ impl DetailView {
         if self.shown.replace(idx) != Some(idx) {
             scroll = scroll.vertical_scroll_offset(0.0);
         }
+        let matches = Matches::of(session, store, idx, &json);
         scroll.show(ui, |ui| {
             identity_summary(ui, store, idx, actions);
             crate::gui::panels::chain::show(ui, store, idx, settings, actions);
-            crate::gui::panels::detections_detail::show(ui, session, store, idx, &json, actions);
+            crate::gui::panels::detections_detail::show(ui, session, store, idx, &matches, actions);
             redaction_note(ui, &json, actions);
             ui.separator();
             ui.label(egui::RichText::new("Event JSON").strong());
@@ -117,7 +122,7 @@ impl DetailView {
                     }
                 }
             } else {
-                json_tree(ui, &json, "", 0, actions);
+                json_tree(ui, &json, "", 0, &matches, actions);
             }
             if let Some(o) = store.origin(idx) {
                 ui.separator();
@@ -247,13 +252,13 @@ fn json_tree(
     v: &serde_json::Value,
     path: &str,
     depth: usize,
+    hl: &Matches,
     actions: &mut Vec<Action>,
 ) {
-    let pal = Palette::of(ui);
     match v {
         serde_json::Value::Object(m) => {
             for (k, child) in m {
-                entry(ui, k, child, &join(path, k), depth, pal, actions);
+                entry(ui, k, child, &join(path, k), depth, hl, actions);
             }
         }
         serde_json::Value::Array(a) => {
@@ -264,7 +269,7 @@ fn json_tree(
                     child,
                     &join(path, &i.to_string()),
                     depth,
-                    pal,
+                    hl,
                     actions,
                 );
             }
@@ -273,15 +278,27 @@ fn json_tree(
     }
 }
 
+/// The mark beside a value a Sigma rule matched: "← matched" in the
+/// level's colour, the rules' titles on hover.
+fn matched_badge(ui: &mut egui::Ui, level: Level, titles: &[&str]) {
+    ui.label(
+        egui::RichText::new("← matched")
+            .color(level_color(level))
+            .strong(),
+    )
+    .on_hover_text(format!("Matched by: {}", titles.join("; ")));
+}
+
 fn entry(
     ui: &mut egui::Ui,
     key: &str,
     v: &serde_json::Value,
     path: &str,
     depth: usize,
-    pal: Palette,
+    hl: &Matches,
     actions: &mut Vec<Action>,
 ) {
+    let pal = Palette::of(ui);
     match v {
         serde_json::Value::Object(m) if !m.is_empty() => {
             let title = egui::RichText::new(format!("{key}  {{{}}}", m.len()))
@@ -289,8 +306,8 @@ fn entry(
                 .monospace();
             egui::CollapsingHeader::new(title)
                 .id_salt(path)
-                .default_open(depth < 3)
-                .show(ui, |ui| json_tree(ui, v, path, depth + 1, actions));
+                .default_open(depth < 3 || hl.under(path))
+                .show(ui, |ui| json_tree(ui, v, path, depth + 1, hl, actions));
         }
         serde_json::Value::Array(a) if !a.is_empty() => {
             let title = egui::RichText::new(format!("{key}  [{}]", a.len()))
@@ -298,8 +315,8 @@ fn entry(
                 .monospace();
             egui::CollapsingHeader::new(title)
                 .id_salt(path)
-                .default_open(depth < 3 && a.len() <= 20)
-                .show(ui, |ui| json_tree(ui, v, path, depth + 1, actions));
+                .default_open((depth < 3 && a.len() <= 20) || hl.under(path))
+                .show(ui, |ui| json_tree(ui, v, path, depth + 1, hl, actions));
         }
         leaf => {
             let (text, color, value) = match leaf {
@@ -324,6 +341,9 @@ fn entry(
                 );
                 r.on_hover_text(path)
                     .context_menu(|ui| pivot_menu(ui, path, &value, actions));
+                if let Some((level, titles)) = hl.at(path, &value) {
+                    matched_badge(ui, level, &titles);
+                }
             });
         }
     }

@@ -26,12 +26,18 @@ pub fn level_color(level: Level) -> egui::Color32 {
 
 const HEADERS: [&str; 7] = ["Level", "Rule", "Hits", "First", "Last", "Actors", "Author"];
 const WIDTHS: [f32; 7] = [90.0, 360.0, 60.0, 160.0, 160.0, 55.0, 200.0];
+/// Width of the leading "Run" checkbox column.
+const RUN_W: f32 = 34.0;
 
 /// The rows computed for one detection run (and row set, when scoped to
 /// the query), in the order asked for.
 pub struct DetectionsView {
-    key: Option<(usize, usize, bool)>,
+    key: Option<(usize, usize, bool, bool)>,
+    /// Rules with hits, then the rules turned off (and, with `show_all`,
+    /// every other rule) with no hits.
     rows: Vec<RuleHits>,
+    /// List every loaded rule, not only those with hits.
+    pub show_all: bool,
     /// Count only the events the table shows (the current query and time
     /// range), not everything loaded.
     pub scoped: bool,
@@ -45,6 +51,7 @@ impl Default for DetectionsView {
         DetectionsView {
             key: None,
             rows: Vec::new(),
+            show_all: false,
             scoped: true,
             // Level, most severe first (then hits), as computed.
             sort: (0, true),
@@ -83,7 +90,7 @@ impl DetectionsView {
                 ui.horizontal(|ui| {
                     ui.weak(format!(
                         "{} rules with hits{} · {enabled} rules run · {} skipped (not CloudTrail) · {} could not be used{}",
-                        self.rows.len(),
+                        self.rows.iter().filter(|r| r.hits > 0).count(),
                         if self.scoped { " in the table" } else { "" },
                         set.skipped,
                         set.problems.len(),
@@ -99,11 +106,15 @@ impl DetectionsView {
                 ui.horizontal(|ui| {
                     ui.checkbox(&mut self.scoped, "Only the events in the table")
                         .on_hover_text("Count the hits among the events the current query and time range keep; off: everything loaded");
+                    ui.checkbox(&mut self.show_all, "Every rule")
+                        .on_hover_text("List every loaded rule, with or without hits (rules turned off are always listed)");
                     ui.weak("Click a rule to filter the table to its events; click a header to sort.");
                 });
                 ui.separator();
                 egui::ScrollArea::horizontal().show(ui, |ui| {
                     ui.horizontal(|ui| {
+                        ui.add_sized([RUN_W, 18.0], egui::Label::new(egui::RichText::new("Run").strong()))
+                            .on_hover_text("Untick to turn a rule off (remembered); its hits go away until it is on again");
                         for (i, (t, w)) in HEADERS.iter().zip(WIDTHS).enumerate() {
                             let arrow = match self.sort {
                                 (c, true) if c == i => " ⏷",
@@ -153,6 +164,7 @@ impl DetectionsView {
                     0
                 },
                 self.scoped,
+                self.show_all,
             )
         });
         if self.key != key {
@@ -161,7 +173,22 @@ impl DetectionsView {
             self.rows = match index {
                 Some(i) => {
                     let scope = self.scoped.then_some(rows.as_slice());
-                    rule_hits_in(&i.detections, &i.set, &session.read(), scope)
+                    let mut out = rule_hits_in(&i.detections, &i.set, &session.read(), scope);
+                    let listed: std::collections::HashSet<u32> =
+                        out.iter().map(|r| r.rule).collect();
+                    for (n, r) in i.set.rules.iter().enumerate() {
+                        let n = n as u32;
+                        if !listed.contains(&n) && (self.show_all || !r.enabled) {
+                            out.push(RuleHits {
+                                rule: n,
+                                hits: 0,
+                                first: i64::MAX,
+                                last: i64::MIN,
+                                actors: 0,
+                            });
+                        }
+                    }
+                    out
                 }
                 None => Vec::new(),
             };
@@ -256,6 +283,28 @@ fn row(ui: &mut egui::Ui, index: &DetectionIndex, r: &RuleHits, actions: &mut Ve
     };
     let rule = &loaded.rule;
     ui.horizontal(|ui| {
+        let mut on = loaded.enabled;
+        let check = ui
+            .add_sized([RUN_W, 16.0], egui::Checkbox::without_text(&mut on))
+            .on_hover_text(if loaded.enabled {
+                "Turn this rule off (remembered)"
+            } else {
+                "Turn this rule on again"
+            });
+        check.widget_info(|| {
+            egui::WidgetInfo::selected(
+                egui::Role::CheckBox,
+                true,
+                loaded.enabled,
+                format!("Run {}", rule.title),
+            )
+        });
+        if check.changed() {
+            actions.push(Action::SetRuleEnabled {
+                id: rule.id.clone(),
+                on,
+            });
+        }
         let level = egui::RichText::new(rule.level.as_str())
             .color(level_color(rule.level))
             .strong();
@@ -277,8 +326,13 @@ fn row(ui: &mut egui::Ui, index: &DetectionIndex, r: &RuleHits, actions: &mut Ve
             "\nAuthor: {}\nId: {}\nFile: {}\n\nFilter the table to this rule",
             rule.author, rule.id, loaded.path
         ));
+        let title = if loaded.enabled {
+            egui::RichText::new(rule.title.as_str())
+        } else {
+            egui::RichText::new(format!("{} (off)", rule.title)).weak()
+        };
         let link = ui
-            .add_sized([WIDTHS[1], 16.0], egui::Link::new(rule.title.as_str()))
+            .add_sized([WIDTHS[1], 16.0], egui::Link::new(title))
             .on_hover_text(hover);
         if link.clicked() {
             actions.push(Action::FilterToRule(rule.id.clone()));

@@ -16,9 +16,27 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Loose<'a>(pub Option<Cow<'a, str>>);
 
+/// An exact column's value for a field that was present but not a plain
+/// string. No plain string equals it: a NUL in a JSON string is written
+/// `\u0000`, an escape, which makes the string not plain.
+pub const NOT_PLAIN: &str = "\0";
+
 impl<'a> Loose<'a> {
     pub fn as_str(&self) -> &str {
         self.0.as_deref().unwrap_or("")
+    }
+
+    /// What an exact column keeps: the value when it surely was a JSON
+    /// string written without escapes (borrowed from the record, and not
+    /// a boolean's text), `""` when absent or null, else [`NOT_PLAIN`] (a
+    /// number, list or object read as text would not be what a JSON path
+    /// reads).
+    pub fn exact_str(&self) -> &str {
+        match &self.0 {
+            None => "",
+            Some(Cow::Borrowed(s)) if *s != "true" && *s != "false" => s,
+            Some(_) => NOT_PLAIN,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -211,6 +229,8 @@ pub struct SessionContext<'a> {
 #[derive(Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct SessionIssuer<'a> {
+    #[serde(rename = "type", borrow)]
+    pub kind: Loose<'a>,
     #[serde(rename = "userName", borrow)]
     pub user_name: Loose<'a>,
     #[serde(borrow)]
@@ -333,6 +353,7 @@ fn fields_from_value(v: &serde_json::Value) -> RecordFields<'static> {
             access_key_id: s(u, &["accessKeyId"]),
             session_context: Some(SessionContext {
                 session_issuer: Some(SessionIssuer {
+                    kind: s(u, &["sessionContext", "sessionIssuer", "type"]),
                     user_name: s(u, &["sessionContext", "sessionIssuer", "userName"]),
                     arn: s(u, &["sessionContext", "sessionIssuer", "arn"]),
                 }),

@@ -177,6 +177,7 @@ fn session_issuer(text: &str, i: usize) -> Option<(SessionIssuer<'_>, usize)> {
         let (bit, slot) = match key {
             b"userName" => (0, &mut s.user_name),
             b"arn" => (1, &mut s.arn),
+            b"type" => (2, &mut s.kind),
             _ => return skip_value(b, i),
         };
         once(&mut seen, bit)?;

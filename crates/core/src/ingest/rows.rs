@@ -10,7 +10,7 @@ use crate::ingest::issuing;
 use crate::ingest::record::{RecordError, RecordFields, parse_record};
 use crate::model::Flag;
 use crate::store::batch::{BatchBuilder, EventRow};
-use crate::store::{N_STR, Store, StrCol};
+use crate::store::{EXACT_SEP, N_STR, Store, StrCol};
 use crate::timefmt::{self, NO_TIME};
 
 /// Adding CloudTrail records to a [`BatchBuilder`].
@@ -67,6 +67,8 @@ impl PushRecord for BatchBuilder {
         strs[StrCol::AccessKey as usize] = ui.map(|u| u.access_key_id.as_str()).unwrap_or("");
         strs[StrCol::UserType as usize] = ui.map(|u| u.kind.as_str()).unwrap_or("");
         strs[StrCol::Role as usize] = role;
+        let exact = exact_pair(f);
+        strs[StrCol::Exact as usize] = &exact;
         let row = EventRow {
             strs,
             time,
@@ -140,6 +142,33 @@ pub fn store_from_texts(files: &[(&str, &[&str])]) -> Store {
         store.append(b.finish());
     }
     store
+}
+
+/// The value of [`StrCol::Exact`]: the exact `userIdentity.arn` and
+/// `sessionIssuer.type` joined by [`EXACT_SEP`] (empty when both are
+/// absent: no allocation for most service events).
+fn exact_pair<'a>(f: &'a RecordFields<'_>) -> std::borrow::Cow<'a, str> {
+    let ui = f.user_identity.as_ref();
+    let part = |s: &'a str| {
+        // A raw control character the scanner let through would split
+        // the pair wrongly: such a value is not plain.
+        if s.contains(EXACT_SEP) {
+            crate::ingest::record::NOT_PLAIN
+        } else {
+            s
+        }
+    };
+    let arn = part(ui.map_or("", |u| u.arn.exact_str()));
+    let kind = part(
+        ui.and_then(|u| u.session_context.as_ref())
+            .and_then(|c| c.session_issuer.as_ref())
+            .map_or("", |i| i.kind.exact_str()),
+    );
+    if arn.is_empty() && kind.is_empty() {
+        std::borrow::Cow::Borrowed("")
+    } else {
+        std::borrow::Cow::Owned(format!("{arn}{EXACT_SEP}{kind}"))
+    }
 }
 
 #[cfg(test)]

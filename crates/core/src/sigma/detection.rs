@@ -191,6 +191,34 @@ impl FieldCond {
         }
     }
 
+    /// The event's values at this field that satisfy one of the
+    /// condition's values on their own: what the detail pane highlights.
+    /// Every text value when none does alone (`all` over values that
+    /// only hold together, `null`, `exists: false`).
+    pub fn matching_values(&self, ev: &dyn EventFields) -> Vec<String> {
+        let vals = ev.values(&self.field);
+        let texts = vals.iter().filter_map(|v| match v {
+            FieldValue::Text(t) => Some(t),
+            FieldValue::Null => None,
+        });
+        let alone: Vec<String> = texts
+            .clone()
+            .filter(|t| {
+                let one = [FieldValue::Text((*t).clone())];
+                self.values.iter().any(|m| {
+                    !matches!(m, ValueMatcher::Exists(false) | ValueMatcher::Null)
+                        && value_matches(m, &one, ev)
+                })
+            })
+            .cloned()
+            .collect();
+        if alone.is_empty() {
+            texts.cloned().collect()
+        } else {
+            alone
+        }
+    }
+
     /// The same test on a single known value (`None`: absent), for
     /// evaluating once per distinct value of a store column. `None` when
     /// the answer needs other fields (`fieldref`).

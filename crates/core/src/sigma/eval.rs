@@ -39,20 +39,29 @@ pub struct Hit {
     pub rule: u32,
 }
 
-/// The store column holding exactly the value at a field path, if any.
-pub fn column_of(field: &str) -> Option<StrCol> {
-    const MAP: [(&str, StrCol); 9] = [
-        ("eventName", StrCol::EventName),
-        ("eventSource", StrCol::EventSource),
-        ("awsRegion", StrCol::Region),
-        ("sourceIPAddress", StrCol::SourceIp),
-        ("userAgent", StrCol::UserAgent),
-        ("errorCode", StrCol::ErrorCode),
-        ("eventType", StrCol::EventType),
-        ("eventCategory", StrCol::EventCategory),
-        ("userIdentity.type", StrCol::UserType),
+/// The store column holding exactly the value at a field path, if any,
+/// and which part of it (always 0 but for [`StrCol::Exact`]'s pairs).
+pub fn column_of(field: &str) -> Option<(StrCol, usize)> {
+    const MAP: [(&str, StrCol, usize); 11] = [
+        ("eventName", StrCol::EventName, 0),
+        ("eventSource", StrCol::EventSource, 0),
+        ("awsRegion", StrCol::Region, 0),
+        ("sourceIPAddress", StrCol::SourceIp, 0),
+        ("userAgent", StrCol::UserAgent, 0),
+        ("errorCode", StrCol::ErrorCode, 0),
+        ("eventType", StrCol::EventType, 0),
+        ("eventCategory", StrCol::EventCategory, 0),
+        ("userIdentity.type", StrCol::UserType, 0),
+        ("userIdentity.arn", StrCol::Exact, 0),
+        (
+            "userIdentity.sessionContext.sessionIssuer.type",
+            StrCol::Exact,
+            1,
+        ),
     ];
-    MAP.iter().find(|(f, _)| *f == field).map(|(_, c)| *c)
+    MAP.iter()
+        .find(|(f, _, _)| *f == field)
+        .map(|(_, c, part)| (*c, *part))
 }
 
 const F: u8 = 0;
@@ -80,18 +89,36 @@ struct Compiled<'r> {
 }
 
 fn table_for(fc: &FieldCond, store: &Store) -> Option<ColTable> {
-    let col = column_of(&fc.field)?;
+    let (col, part) = column_of(&fc.field)?;
     let dict = store.dict(col);
-    // Id 0 is an absent value or an empty string (or a value the loader
-    // read from elsewhere): always decided on the JSON.
-    fc.matches_value(None)?;
+    // Id 0 is an absent, null or empty value (or an empty list): decided
+    // here when the condition answers the same for absent and for "". An
+    // empty part of an `Exact` pair means the same.
+    let absent = fc.matches_value(None)?;
+    let empty = if fc.matches_value(Some("")) == Some(absent) {
+        absent as u8
+    } else {
+        U
+    };
     let mut by_id = Vec::with_capacity(dict.len());
-    by_id.push(U);
+    by_id.push(empty);
     for id in 1..dict.len() as u32 {
         let v = dict.get(id);
-        by_id.push(match fc.matches_value(Some(v)) {
-            Some(b) => b as u8,
-            None => U,
+        let v = if col == StrCol::Exact {
+            v.split(crate::store::EXACT_SEP).nth(part).unwrap_or("")
+        } else {
+            v
+        };
+        by_id.push(if v.is_empty() {
+            empty
+        } else if v == crate::ingest::record::NOT_PLAIN {
+            // Present but not a plain string: the JSON decides.
+            U
+        } else {
+            match fc.matches_value(Some(v)) {
+                Some(b) => b as u8,
+                None => U,
+            }
         });
     }
     Some(ColTable { col, by_id })
@@ -238,28 +265,57 @@ fn search_matches(s: &Search, ev: &dyn EventFields) -> bool {
     }
 }
 
-/// The fields of the rule's matching field conditions, with the event's
-/// values there (for the detail pane: "matched on which fields").
-pub fn explain(searches: &[Search], ev: &dyn EventFields) -> Vec<(String, Vec<String>)> {
+/// The fields the rule matched on, with the event's values that matched
+/// there (for the detail pane: "matched on which fields", highlighted in
+/// the JSON tree). Only searches the condition uses without `not`, and
+/// only their maps that match as a whole: a filter's fields are not what
+/// the rule fired on.
+pub fn explain(
+    searches: &[Search],
+    cond: &Cond,
+    ev: &dyn EventFields,
+) -> Vec<(String, Vec<String>)> {
+    let mut positive = vec![false; searches.len()];
+    positive_ids(cond, false, &mut positive);
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
-    for s in searches {
-        if let Search::Maps(maps) = s {
-            for fc in maps.iter().flatten() {
-                if fc.matches(ev) && !out.iter().any(|(f, _)| *f == fc.field) {
-                    let vals = ev
-                        .values(&fc.field)
-                        .into_iter()
-                        .filter_map(|v| match v {
-                            FieldValue::Text(t) => Some(t),
-                            FieldValue::Null => None,
-                        })
-                        .collect();
-                    out.push((fc.field.clone(), vals));
+    for (s, _) in searches.iter().zip(&positive).filter(|(_, p)| **p) {
+        let Search::Maps(maps) = s else { continue };
+        for map in maps.iter().filter(|m| m.iter().all(|fc| fc.matches(ev))) {
+            for fc in map {
+                let vals = fc.matching_values(ev);
+                match out.iter_mut().find(|(f, _)| *f == fc.field) {
+                    Some((_, have)) => {
+                        for v in vals {
+                            if !have.contains(&v) {
+                                have.push(v);
+                            }
+                        }
+                    }
+                    None => out.push((fc.field.clone(), vals)),
                 }
             }
         }
     }
     out
+}
+
+/// Marks the searches `cond` uses outside any `not` (the condition's
+/// depth is bounded by the parser: `condition::MAX_DEPTH`).
+fn positive_ids(cond: &Cond, negated: bool, out: &mut [bool]) {
+    match cond {
+        Cond::Id(i) => {
+            if !negated && let Some(p) = out.get_mut(*i) {
+                *p = true;
+            }
+        }
+        Cond::Not(c) => positive_ids(c, !negated, out),
+        Cond::And(cs) | Cond::Or(cs) => {
+            for c in cs {
+                positive_ids(c, negated, out);
+            }
+        }
+        Cond::Const(_) => {}
+    }
 }
 
 /// One correlation match: the rule and the rows of its window.
@@ -291,6 +347,9 @@ pub struct Detections {
     /// Time spent on the column pass and on the JSON pass, last run (ms).
     pub column_ms: f64,
     pub json_ms: f64,
+    /// Per rule (index into `RuleSet::rules`): events the columns left
+    /// undecided, last run (for benches: the rules that cost JSON reads).
+    pub undecided: Vec<usize>,
 }
 
 impl Detections {
@@ -343,6 +402,12 @@ impl Detections {
         for (s, m) in parts {
             new_hits.extend(s);
             maybe.extend(m);
+        }
+        self.undecided = vec![0; set.rules.len()];
+        for h in &maybe {
+            if let Some(n) = self.undecided.get_mut(h.rule as usize) {
+                *n += 1;
+            }
         }
         let by_rule: HashMap<u32, &Compiled> = compiled.iter().map(|c| (c.rule, c)).collect();
         self.column_ms = t0.elapsed().as_secs_f64() * 1e3;
@@ -510,6 +575,7 @@ const STR_COLS: [StrCol; crate::store::N_STR] = [
     StrCol::AccessKey,
     StrCol::UserType,
     StrCol::Role,
+    StrCol::Exact,
 ];
 
 /// Trailview's derived fields a correlation can group by.

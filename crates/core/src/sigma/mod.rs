@@ -135,6 +135,23 @@ impl RuleSet {
         }
     }
 
+    /// Disables the rules whose id is in `ids` (the analyst turned them
+    /// off). Returns the ids that name no loaded rule.
+    pub fn disable(&mut self, ids: &[String]) -> Vec<String> {
+        let mut unknown = Vec::new();
+        for id in ids {
+            let mut found = false;
+            for r in self.rules.iter_mut().filter(|r| r.rule.id == *id) {
+                r.enabled = false;
+                found = true;
+            }
+            if !found {
+                unknown.push(id.clone());
+            }
+        }
+        unknown
+    }
+
     /// Disables rules below `min`.
     pub fn set_min_level(&mut self, min: Level) {
         for r in &mut self.rules {

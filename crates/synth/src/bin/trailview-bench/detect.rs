@@ -1,4 +1,4 @@
-//! `trailview-bench detect [--events N] [--rules DIR]... [--no-prepare] [CORPUS_DIR]`:
+//! `trailview-bench detect [--events N] [--rules DIR]... [--no-prepare] [--per-rule] [CORPUS_DIR]`:
 //! builds the same replicated store as `query` (default 1,000,000 events),
 //! readies it for search as the app does after a load, then times Sigma
 //! detection (Trailview's default rules plus every `--rules` folder;
@@ -20,10 +20,12 @@ pub fn run(args: &[String]) {
     ));
     let mut rules: Vec<PathBuf> = Vec::new();
     let mut prepare = true;
+    let mut per_rule = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--no-prepare" => prepare = false,
+            "--per-rule" => per_rule = true,
             "--events" => events = it.next().and_then(|n| n.parse().ok()).unwrap_or(events),
             "--rules" => rules.extend(it.next().map(PathBuf::from)),
             _ => dir = PathBuf::from(a),
@@ -70,4 +72,24 @@ pub fn run(args: &[String]) {
         d.correlations.len(),
         d.heap_bytes() as f64 / store.len().max(1) as f64
     );
+    let mut costly: Vec<(usize, &str)> = d
+        .undecided
+        .iter()
+        .zip(&set.rules)
+        .filter(|(n, _)| **n > 0)
+        .map(|(n, r)| (*n, r.rule.title.as_str()))
+        .collect();
+    costly.sort_unstable_by(|a, b| b.cmp(a));
+    for (n, title) in costly.iter().take(8) {
+        println!("  undecided by the columns: {n:>8} events  {title}");
+    }
+    if per_rule {
+        let mut hits = vec![0usize; set.rules.len()];
+        for h in &d.hits {
+            hits[h.rule as usize] += 1;
+        }
+        for (n, r) in hits.iter().zip(&set.rules) {
+            println!("  hits: {n:>8}  {}", r.rule.title);
+        }
+    }
 }
