@@ -343,6 +343,11 @@ impl TrailviewApp {
     fn after_case_opened(&mut self) {
         self.query_text = self.session.view().query.clone();
         self.settings.set_columns(&self.session.view().columns);
+        // The case's rules become the rules the Detections window edits.
+        let rules = self.session.rule_options();
+        self.settings.default_rules = rules.defaults;
+        self.settings.rule_folders = rules.paths.clone();
+        self.settings.disabled_rules = rules.disabled.clone();
         for p in self.session.loaded_paths().to_vec() {
             self.settings.remember(&p);
         }

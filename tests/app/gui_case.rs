@@ -380,6 +380,18 @@ fn autosave_is_offered_as_resume_last_session_on_the_next_start() {
     assert!(h.query_by_label("Resume last session").is_none());
     open_folder(&mut h);
     let (tagged, noted) = mark_events(&mut h);
+    // One detection rule turned off: the case keeps it.
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Detections…").click();
+    settle(&mut h);
+    h.get_by_label("Every rule").click();
+    h.run_steps(2);
+    h.get_by_label("Run Root user activity").click();
+    settle(&mut h);
+    assert_eq!(h.state().settings.disabled_rules.len(), 1);
+    h.get_by_label("Close window").click();
+    h.run_steps(2);
     type_query(&mut h, "has:note");
     // The autosave follows shortly after the last change.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -411,6 +423,13 @@ fn autosave_is_offered_as_resume_last_session_on_the_next_start() {
         let row = row_of(&h, id);
         assert!(h.state().session.case().has_tag(row, "evidence"));
     }
+    // The rule turned off in that session is off again, in the session
+    // and in the Detections window's settings.
+    assert_eq!(app.session.rule_options().disabled.len(), 1);
+    assert_eq!(
+        app.settings.disabled_rules,
+        app.session.rule_options().disabled
+    );
     // Resumed marks are not in any case file yet.
     assert!(h.state().session.case().file.is_none());
     assert!(

@@ -1,5 +1,5 @@
 //! Case files: recording the session's view (paths, query, sort, columns)
-//! in the case, Save / Save as, restoring an opened case, the window
+//! and detection rules in the case, Save / Save as, restoring an opened case, the window
 //! title's case part, and the debounced autosave with the "Resume last
 //! session" offer. The autosave target is given by the caller
 //! (`None` in tests unless they pass a temporary folder), so nothing here
@@ -10,9 +10,10 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::detect_job::RuleOptions;
 use crate::session::Session;
 use trailview_core::case::file::CASE_EXTENSION;
-use trailview_core::case::{Case, CaseError, CaseFile};
+use trailview_core::case::{Case, CaseError, CaseFile, CaseRules};
 use trailview_core::model::SortKey;
 
 /// How long after the last change the autosave waits: short, so that
@@ -260,11 +261,30 @@ pub fn record_view(state: &mut Session) {
     {
         Arc::make_mut(&mut state.case).set_view(&paths, &view.query, sort, &view.columns);
     }
+    record_rules(state);
+}
+
+/// Copies the session's detection rules into the case when they differ.
+pub fn record_rules(state: &mut Session) {
+    let rules = case_rules(state.rule_options());
+    if state.case.rules.as_ref() != Some(&rules) {
+        Arc::make_mut(&mut state.case).set_rules(rules);
+    }
+}
+
+/// The rules a case records (the level floor is the command line's
+/// option, not part of a case).
+fn case_rules(o: &RuleOptions) -> CaseRules {
+    CaseRules {
+        defaults: o.defaults,
+        paths: o.paths.iter().map(|p| absolute(p)).collect(),
+        disabled: o.disabled.clone(),
+    }
 }
 
 /// Puts an opened case's view into the session and returns the paths to
 /// load. Marks attach to rows as the events load.
-pub fn restore(state: &mut Session, case: Case) -> Vec<PathBuf> {
+pub fn restore(state: &mut Session, mut case: Case) -> Vec<PathBuf> {
     let mut view = state.view.clone();
     view.query = case.query.clone();
     if let Some((column, direction)) = case.sort_spec() {
@@ -275,6 +295,20 @@ pub fn restore(state: &mut Session, case: Case) -> Vec<PathBuf> {
         view.columns = columns;
     }
     let paths = case.paths.clone();
+    // A case from before rules were recorded keeps the current rules, and
+    // recording them is not a change.
+    let rules = case
+        .rules
+        .get_or_insert_with(|| case_rules(state.rule_options()))
+        .clone();
+    let mut options = RuleOptions {
+        defaults: rules.defaults,
+        paths: rules.paths,
+        min_level: state.rule_options().min_level,
+        disabled: Vec::new(),
+    };
+    options.set_disabled(rules.disabled);
+    state.set_rule_options(options);
     state.case = Arc::new(case);
     state.applied = view.clone();
     state.view = view;
@@ -487,6 +521,51 @@ mod tests {
         let note = |c: &Case| c.marks.entries().next().map(|(_, m)| m.note.clone());
         assert_eq!(note(&first).as_deref(), Some("first run"));
         assert_eq!(note(&second).as_deref(), Some("second run"));
+    }
+
+    /// The rules a session runs go into its case (a change made after
+    /// the load too), survive a save and come back when the case opens
+    /// in another session.
+    #[test]
+    fn a_case_records_and_restores_its_detection_rules() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = vec![PathBuf::from("/nowhere/evidence")];
+        let mut a = loaded_state(&paths);
+        record_view(&mut a);
+        let mut rules = RuleOptions {
+            defaults: false,
+            paths: vec![PathBuf::from("/nowhere/rules")],
+            min_level: None,
+            disabled: Vec::new(),
+        };
+        rules.set_disabled(["b-id".to_owned(), "a-id".to_owned()]);
+        let rev = a.case.revision;
+        a.set_rule_options(rules.clone());
+        assert!(
+            a.case.revision > rev,
+            "a rule change is a change of the case"
+        );
+        let target = dir.path().join("c.trailview");
+        assert!(save_as(&mut a, &target));
+        let file = trailview_core::case::CaseFile::open(&target).expect("open");
+        assert_eq!(
+            file.rules,
+            Some(CaseRules {
+                defaults: false,
+                paths: vec![PathBuf::from("/nowhere/rules")],
+                disabled: vec!["a-id".into(), "b-id".into()],
+            })
+        );
+        let mut b = Session::default();
+        restore(&mut b, Case::open(&target).expect("case"));
+        assert_eq!(b.rule_options(), &rules);
+        // A case written before rules were recorded keeps the current ones.
+        let mut old = Case::open(&target).expect("case");
+        old.rules = None;
+        let mut c = Session::default();
+        let before = c.rule_options().clone();
+        restore(&mut c, old);
+        assert_eq!(c.rule_options(), &before);
     }
 
     #[test]

@@ -459,6 +459,9 @@ impl Session {
         }
         self.options.rules = rules.clone();
         self.detection_jobs.set_options(rules);
+        if !self.loaded_paths.is_empty() {
+            case_file::record_rules(self);
+        }
         if self.store_len() > 0 && !self.is_loading() {
             self.start_detections();
         }

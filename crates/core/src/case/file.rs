@@ -53,6 +53,27 @@ pub struct CaseFile {
     pub tags: Vec<TagDef>,
     #[serde(default)]
     pub events: Vec<EventRecord>,
+    /// The detection rules the case ran (absent in cases written before
+    /// they were recorded: the current rules stay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<CaseRules>,
+}
+
+/// Which Sigma rules a case runs: Trailview's defaults or not, the rule
+/// files and folders added, and the ids of rules turned off.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseRules {
+    #[serde(default = "yes")]
+    pub defaults: bool,
+    #[serde(default)]
+    pub paths: Vec<PathBuf>,
+    #[serde(default)]
+    pub disabled: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Why a case could not be opened or saved.
@@ -258,6 +279,11 @@ mod tests {
             columns: vec!["eventTime".into()],
             tags: super::super::tags::default_tags(),
             events: Vec::new(),
+            rules: Some(CaseRules {
+                defaults: false,
+                paths: vec![dir.path().join("rules")],
+                disabled: vec!["some-id".into()],
+            }),
         };
         for bad in [
             evidence.join("c.trailview"),

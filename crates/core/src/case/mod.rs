@@ -16,7 +16,9 @@ use crate::model::Direction;
 use crate::model::{ColumnSpec, EventIdx};
 use crate::store::Store;
 pub use annotate::{EventAnnotations, IntegrityIndex};
-pub use file::{CaseError, CaseFile, EventRecord, SortState, autosave_dir, autosave_slot};
+pub use file::{
+    CaseError, CaseFile, CaseRules, EventRecord, SortState, autosave_dir, autosave_slot,
+};
 pub use marks::{EventKey, EventMarks, Marks};
 pub use tags::{TagDef, default_tags};
 
@@ -31,6 +33,9 @@ pub struct Case {
     pub columns: Vec<String>,
     pub tags: Vec<TagDef>,
     pub marks: Marks,
+    /// The detection rules (`None`: a case from before rules were
+    /// recorded, or none recorded yet).
+    pub rules: Option<CaseRules>,
     /// Where the case was last saved or opened from.
     pub file: Option<PathBuf>,
     /// Changed since the last save.
@@ -48,6 +53,7 @@ impl Default for Case {
             columns: Vec::new(),
             tags: default_tags(),
             marks: Marks::default(),
+            rules: None,
             file: None,
             dirty: false,
             revision: 0,
@@ -110,6 +116,14 @@ impl Case {
             self.query = query.to_owned();
             self.sort = sort;
             self.columns = columns;
+            self.touch();
+        }
+    }
+
+    /// Records the detection rules the analyst runs now.
+    pub fn set_rules(&mut self, rules: CaseRules) {
+        if self.rules.as_ref() != Some(&rules) {
+            self.rules = Some(rules);
             self.touch();
         }
     }
@@ -293,6 +307,7 @@ impl Case {
                     marks: m.clone(),
                 })
                 .collect(),
+            rules: self.rules.clone(),
         }
     }
 
@@ -306,6 +321,7 @@ impl Case {
             columns: file.columns,
             tags: file.tags,
             marks: Marks::from_entries(file.events.into_iter().map(|e| (e.key, e.marks))),
+            rules: file.rules,
             file: path.map(Path::to_path_buf),
             dirty: false,
             revision: 0,
