@@ -229,3 +229,62 @@ fn detect_disable_rule_turns_one_rule_off() {
         "{bogus}"
     );
 }
+
+/// `stats --facets rule,level,tactic` counts the detections of the
+/// (filtered) events as the app's facets do: an event once per rule,
+/// level or tactic.
+#[test]
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the shared corpus: ../shared/corpus beside the checkout"
+)]
+fn stats_facets_count_rules_levels_and_tactics() {
+    let v: Value = serde_json::from_str(&ok(&trailview(&[
+        "stats",
+        "--json",
+        "--facets",
+        "rule,level,tactic,name",
+        &stratus(),
+    ])))
+    .expect("json");
+    let f = &v["facets"];
+    let count = |facet: &str, value: &str| {
+        f[facet]
+            .as_array()
+            .expect("facet")
+            .iter()
+            .find(|x| x["value"] == value)
+            .and_then(|x| x["count"].as_u64())
+    };
+    assert_eq!(
+        count("rule", "Many different secrets read by one actor"),
+        Some(20),
+        "{f}"
+    );
+    // Three high rules also hit: more high events than the one rule's.
+    assert!(count("level", "high").is_some_and(|n| n > 20), "{f}");
+    assert!(!f["tactic"].as_array().expect("tactics").is_empty(), "{f}");
+    assert!(!f["eventName"].as_array().expect("names").is_empty());
+    // Filtered: only the events of that rule.
+    let v: Value = serde_json::from_str(&ok(&trailview(&[
+        "stats",
+        "--json",
+        "--filter",
+        "name:GetSecretValue",
+        "--facets",
+        "level",
+        &stratus(),
+    ])))
+    .expect("json");
+    let levels: Vec<&str> = v["facets"]["level"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .filter_map(|x| x["value"].as_str())
+        .collect();
+    assert!(
+        levels.contains(&"high") && levels.contains(&"informational"),
+        "{levels:?}"
+    );
+    assert!(!levels.contains(&"medium"), "{levels:?}");
+}

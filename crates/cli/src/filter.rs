@@ -8,7 +8,10 @@ use serde_json::{Map, Value, json};
 use crate::common::CliError;
 use trailview_core::model::{Column, EventIdx};
 use trailview_core::query::{self, Query};
+use trailview_core::sigma::DetectionIndex;
 use trailview_core::store::Store;
+use trailview_session::detection_summary;
+use trailview_session::summary::{Histogram, Timeline};
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct FilterArgs {
@@ -37,28 +40,99 @@ impl FilterArgs {
     }
 }
 
-/// Parses `--facets` column names.
-pub fn parse_facets(names: &[String]) -> Result<Vec<Column>, CliError> {
+/// One `--facets` name: a column, or a count over the detections
+/// (`rule`: rule titles, `level`, `tactic`: ATT&CK tactics), as the app's
+/// facets show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FacetSpec {
+    Column(Column),
+    Rule,
+    Level,
+    Tactic,
+}
+
+impl FacetSpec {
+    /// The key of this facet in the output.
+    pub fn name(self) -> &'static str {
+        match self {
+            FacetSpec::Column(c) => c.name(),
+            FacetSpec::Rule => "rule",
+            FacetSpec::Level => "level",
+            FacetSpec::Tactic => "tactic",
+        }
+    }
+
+    /// True for the facets counted over detections.
+    pub fn needs_detections(self) -> bool {
+        !matches!(self, FacetSpec::Column(_))
+    }
+}
+
+/// Parses `--facets` names: columns, or `rule`, `level`, `tactic`.
+pub fn parse_facets(names: &[String]) -> Result<Vec<FacetSpec>, CliError> {
     names
         .iter()
         .map(|n| {
-            Column::parse(n.trim())
-                .ok_or_else(|| CliError::usage(format!("unknown facet column {n:?}")))
+            let n = n.trim();
+            match n.to_ascii_lowercase().as_str() {
+                "rule" | "rules" => Ok(FacetSpec::Rule),
+                "level" | "levels" => Ok(FacetSpec::Level),
+                "tactic" | "tactics" | "attack" => Ok(FacetSpec::Tactic),
+                _ => Column::parse(n).map(FacetSpec::Column).ok_or_else(|| {
+                    CliError::usage(format!(
+                        "unknown facet column {n:?} (a column, or rule, level, tactic)"
+                    ))
+                }),
+            }
         })
         .collect()
 }
 
-/// `{col: [{value, count}], ...}` for the given rows, top `n` per column.
-pub fn facets_json(store: &Store, rows: &[EventIdx], cols: &[Column], n: usize) -> Value {
+/// `{name: [{value, count}], ...}` for the given rows, top `n` per facet;
+/// the detection facets count events (an event once per rule, level or
+/// tactic it reached) and are empty without `detections`.
+pub fn facets_json(
+    store: &Store,
+    rows: &[EventIdx],
+    specs: &[FacetSpec],
+    n: usize,
+    detections: Option<&DetectionIndex>,
+) -> Value {
+    let summary = detections
+        .filter(|_| specs.iter().any(|s| s.needs_detections()))
+        .map(|d| {
+            detection_summary::summarize(
+                store,
+                d,
+                rows,
+                &Histogram::default(),
+                &Timeline::default(),
+                n,
+            )
+        });
     let mut map = Map::new();
-    for &col in cols {
-        let facet = store.facet(rows, col, n);
+    for &spec in specs {
+        let facet = match spec {
+            FacetSpec::Column(col) => store.facet(rows, col, n),
+            FacetSpec::Rule => summary
+                .as_ref()
+                .map(|s| s.rules.clone())
+                .unwrap_or_default(),
+            FacetSpec::Level => summary
+                .as_ref()
+                .map(|s| s.levels.clone())
+                .unwrap_or_default(),
+            FacetSpec::Tactic => summary
+                .as_ref()
+                .map(|s| s.tactics.clone())
+                .unwrap_or_default(),
+        };
         let top: Vec<Value> = facet
             .top
             .into_iter()
             .map(|vc| json!({ "value": vc.value, "count": vc.count }))
             .collect();
-        map.insert(col.name().to_owned(), Value::Array(top));
+        map.insert(spec.name().to_owned(), Value::Array(top));
     }
     Value::Object(map)
 }
@@ -137,7 +211,7 @@ mod tests {
         let rows = q.select(&store, &store.all_rows());
         assert_eq!(rows, vec![1, 2]);
         let cols = parse_facets(&["name".into(), "region".into()]).expect("cols");
-        let v = facets_json(&store, &rows, &cols, 10);
+        let v = facets_json(&store, &rows, &cols, 10, None);
         assert_eq!(
             v["eventName"],
             json!([{"value": "A", "count": 1}, {"value": "B", "count": 1}])

@@ -22,7 +22,8 @@ pub struct StatsArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Count the top values of these columns over the (filtered) events,
-    /// comma-separated (actor, eventName, eventSource, account, ...).
+    /// comma-separated (actor, eventName, eventSource, account, ...), or
+    /// of the detections: rule (titles), level, tactic (ATT&CK).
     #[arg(long, value_name = "COL,...", value_delimiter = ',')]
     pub facets: Option<Vec<String>>,
     #[command(flatten)]
@@ -37,7 +38,9 @@ pub fn run(args: &StatsArgs) -> Result<(), CliError> {
     let mut session = args.input.open_with(args.rules.options()?)?;
     // The rows are only computed when something is counted over them.
     let rows = if query.is_some() || !facet_cols.is_empty() {
-        if query.as_ref().is_some_and(|q| q.uses_detections()) {
+        if query.as_ref().is_some_and(|q| q.uses_detections())
+            || facet_cols.iter().any(|f| f.needs_detections())
+        {
             session.detect_blocking();
         }
         session.update_view(|v| v.query = args.filter.filter.clone().unwrap_or_default());
@@ -65,7 +68,13 @@ pub fn run(args: &StatsArgs) -> Result<(), CliError> {
         {
             obj.insert(
                 "facets".into(),
-                facets_json(&store, &rows, &facet_cols, TOP_N),
+                facets_json(
+                    &store,
+                    &rows,
+                    &facet_cols,
+                    TOP_N,
+                    session.detections().map(|d| &**d),
+                ),
             );
         }
     }
