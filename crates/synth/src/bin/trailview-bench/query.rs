@@ -180,6 +180,45 @@ pub fn run(args: &[String]) {
         });
         report(&format!("facet {} of all", col.name()), d, all.len());
     }
+    cancel_latency(&store, &all);
+}
+
+/// A scan cancelled 100 ms after it started (as a keystroke replaces the
+/// query typed so far): how long it goes on after the flag is raised.
+fn cancel_latency(store: &Store, all: &[EventIdx]) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    struct Flag<'a>(&'a AtomicBool);
+    impl query::Annotations for Flag<'_> {
+        fn cancelled(&self) -> bool {
+            self.0.load(Ordering::Relaxed)
+        }
+    }
+    for text in ["r", "AccessDenied", "requestParameters.bucketName:*"] {
+        let Ok(q) = query::parse(text) else { continue };
+        let mut late = Vec::new();
+        for _ in 0..3 {
+            let flag = AtomicBool::new(false);
+            let raised = std::sync::Mutex::new(None::<Instant>);
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if let Ok(mut r) = raised.lock() {
+                        *r = Some(Instant::now());
+                    }
+                    flag.store(true, Ordering::Relaxed);
+                });
+                let _ = q.select_with(store, all, &Flag(&flag));
+            });
+            let done = Instant::now();
+            if let Some(at) = raised.lock().ok().and_then(|r| *r) {
+                late.push(done.saturating_duration_since(at));
+            }
+        }
+        late.sort();
+        if let Some(m) = late.get(late.len() / 2) {
+            report(&format!("cancel latency {text:?}"), *m, 0);
+        }
+    }
 }
 
 fn report(label: &str, d: Duration, n: usize) {
