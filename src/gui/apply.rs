@@ -34,7 +34,19 @@ impl TrailviewApp {
                 }
             }
             Action::CancelLoad => self.session.cancel_load(),
-            Action::QueryChanged => self.set_query(self.query_text.clone()),
+            Action::QueryChanged => {
+                // A scan of every event waits for typing to pause; a
+                // column filter (or a query with an error to show) is
+                // applied at once.
+                let scans = trailview_core::query::parse(&self.query_text)
+                    .is_ok_and(|q| q.reads_raw_text());
+                if scans {
+                    self.query_edit = Some(std::time::Instant::now());
+                    ctx.request_repaint_after(crate::gui::app::TYPING_PAUSE);
+                } else {
+                    self.set_query(self.query_text.clone());
+                }
+            }
             Action::Pivot {
                 field,
                 value,
@@ -261,6 +273,7 @@ impl TrailviewApp {
     }
 
     fn set_query(&mut self, text: String) {
+        self.query_edit = None;
         self.query_text = text.clone();
         self.session.update_view(|v| v.query = text);
     }

@@ -118,6 +118,36 @@ fn typing_a_query_filters_and_shows_the_count() {
     );
 }
 
+/// A query that scans every event's text starts once typing pauses (the
+/// words typed on the way would each start a scan); a column filter
+/// applies at once.
+#[test]
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the shared corpus: ../shared/corpus beside the checkout"
+)]
+fn a_full_text_query_waits_for_typing_to_pause_and_a_column_filter_does_not() {
+    let mut h = loaded("stratus-red-team");
+    let q = h.get_by_label("Filter");
+    q.click();
+    q.type_text("AccessDenied");
+    h.run_steps(2);
+    assert_eq!(h.state().session.view().query, "", "not while typing");
+    assert!(!h.state().is_idle(), "a query is still to come");
+    let typed = Instant::now();
+    settle(&mut h);
+    assert!(typed.elapsed() >= trailview::gui::app::TYPING_PAUSE);
+    assert_eq!(h.state().session.view().query, "AccessDenied");
+    assert!(!h.state().session.rows().is_empty());
+    h.get_by_label("Clear").click();
+    settle(&mut h);
+    let q = h.get_by_label("Filter");
+    q.click();
+    q.type_text("name:GetSecretValue");
+    h.run_steps(1);
+    assert_eq!(h.state().session.view().query, "name:GetSecretValue");
+}
+
 #[test]
 #[cfg_attr(
     not(has_corpus),

@@ -39,7 +39,7 @@ pub use help::SYNTAX_HELP;
 
 use crate::model::EventIdx;
 use crate::store::Store;
-use ast::{Cond, Expr, TextTest};
+use ast::{Cond, Expr, Field, TextTest};
 use plan::Plan;
 
 /// A parsed query. Cheap to clone; independent of any store.
@@ -108,6 +108,19 @@ impl Query {
             });
         }
         uses
+    }
+
+    /// True when the query reads the events' raw text (a full-text term,
+    /// a `/regex/` or a JSON path): a scan of every event, which the app
+    /// starts only once typing pauses.
+    pub fn reads_raw_text(&self) -> bool {
+        let mut raw = false;
+        if let Some(e) = &self.expr {
+            e.for_each_cond(&mut |c| {
+                raw |= matches!(c, Cond::Text(_) | Cond::Field(Field::Path(_), _));
+            });
+        }
+        raw
     }
 
     /// The plain words and phrases searched as full text (for

@@ -267,3 +267,25 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let field = "name:(".repeat(MAX_DEPTH) + "GetObject" + &")".repeat(MAX_DEPTH);
     assert!(parse(&field).is_ok());
 }
+
+#[test]
+fn reads_raw_text_names_the_queries_that_scan_every_event() {
+    for q in [
+        "AccessDenied",
+        "\"assumed role\"",
+        "/Get[A-Z]+/",
+        "requestParameters.bucketName:*",
+        "name:A OR x",
+    ] {
+        assert!(parse(q).expect(q).reads_raw_text(), "{q}");
+    }
+    for q in [
+        "",
+        "name:GetObject",
+        "error:* -readOnly:true",
+        "actor:alice*",
+        "tag:evidence",
+    ] {
+        assert!(!parse(q).expect(q).reads_raw_text(), "{q}");
+    }
+}
