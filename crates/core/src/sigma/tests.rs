@@ -15,19 +15,29 @@ fn rule_yaml(detection: &str) -> String {
     )
 }
 
-/// Does a rule whose detection is `det` match `ev`?
-fn hit(det: &str, ev: serde_json::Value) -> bool {
-    let text = rule_yaml(det);
-    let docs = rule::parse_text(&text).expect("yaml");
-    let r = docs.into_iter().next().expect("doc").expect("rule");
+/// The rule whose detection is `det`.
+fn rule_of(det: &str) -> rule::Rule {
+    let docs = rule::parse_text(&rule_yaml(det)).expect("yaml");
+    docs.into_iter().next().expect("doc").expect("rule")
+}
+
+/// A detection rule's searches and condition.
+fn detection(body: &Body) -> (&[super::detection::Search], &super::condition::Cond) {
     let Body::Detection {
         searches,
         condition,
         ..
-    } = &r.body
+    } = body
     else {
         panic!("not a detection")
     };
+    (searches, condition)
+}
+
+/// Does a rule whose detection is `det` match `ev`?
+fn hit(det: &str, ev: serde_json::Value) -> bool {
+    let r = rule_of(det);
+    let (searches, condition) = detection(&r.body);
     let t = ev.to_string();
     let e = JsonEvent { root: ev, text: &t };
     matches_event(searches, condition, &e)
@@ -481,16 +491,8 @@ fn rule_hits_count_only_the_rows_given() {
 fn explain_lists_only_the_values_that_matched() {
     use super::eval::explain;
     let det = "    sel:\n        eventName|startswith: 'Delete'\n        requestParameters.names|contains: 'prod'\n    other:\n        eventName: 'Nothing'\n        awsRegion: 'us-east-1'\n    filter:\n        userAgent: 'ok'\n    condition: (sel or other) and not filter\n";
-    let docs = rule::parse_text(&rule_yaml(det)).expect("yaml");
-    let r = docs.into_iter().next().expect("doc").expect("rule");
-    let Body::Detection {
-        searches,
-        condition,
-        ..
-    } = &r.body
-    else {
-        panic!("not a detection")
-    };
+    let r = rule_of(det);
+    let (searches, condition) = detection(&r.body);
     let ev = json!({
         "eventName": "DeleteBucket",
         "awsRegion": "us-east-1",
@@ -561,14 +563,7 @@ fn the_column_pass_agrees_with_the_json_on_odd_values() {
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     let d = Detections::run(&store, &set);
     for (r, loaded) in set.rules.iter().enumerate() {
-        let Body::Detection {
-            searches,
-            condition,
-            ..
-        } = &loaded.rule.body
-        else {
-            panic!("not a detection")
-        };
+        let (searches, condition) = detection(&loaded.rule.body);
         for (row, text) in events.iter().enumerate() {
             let root: serde_json::Value = serde_json::from_str(text).expect("json");
             let e = JsonEvent { root, text };
