@@ -96,6 +96,8 @@ pub enum Action {
         id: String,
         on: bool,
     },
+    /// Run only the rules at this level or above (`None`: every level).
+    SetMinLevel(Option<trailview_core::sigma::Level>),
     /// Select an event even when the current query hides it (the query
     /// and time range are cleared then): the credential chain's links.
     JumpToEvent(EventIdx),

@@ -189,6 +189,10 @@ impl TrailviewApp {
                 }
                 self.session.set_rule_options(self.settings.rule_options());
             }
+            Action::SetMinLevel(level) => {
+                self.settings.min_rule_level = level.map(|l| l.as_str().to_owned());
+                self.session.set_rule_options(self.settings.rule_options());
+            }
             Action::SetDefaultRules(on) => {
                 self.settings.default_rules = on;
                 self.session.set_rule_options(self.settings.rule_options());
@@ -361,6 +365,7 @@ impl TrailviewApp {
         self.settings.default_rules = rules.defaults;
         self.settings.rule_folders = rules.paths.clone();
         self.settings.disabled_rules = rules.disabled.clone();
+        self.settings.min_rule_level = rules.min_level.map(|l| l.as_str().to_owned());
         for p in self.session.loaded_paths().to_vec() {
             self.settings.remember(&p);
         }

@@ -58,6 +58,9 @@ pub struct Settings {
     pub default_rules: bool,
     /// Ids of the rules the analyst turned off (Detections window).
     pub disabled_rules: Vec<String>,
+    /// Only rules at this level or above run (`informational` … `critical`;
+    /// `None`: every level).
+    pub min_rule_level: Option<String>,
 }
 
 impl Default for Settings {
@@ -80,6 +83,7 @@ impl Default for Settings {
             rule_folders: Vec::new(),
             default_rules: true,
             disabled_rules: Vec::new(),
+            min_rule_level: None,
         }
     }
 }
@@ -90,7 +94,10 @@ impl Settings {
         let mut options = trailview_session::detect_job::RuleOptions {
             defaults: self.default_rules,
             paths: self.rule_folders.clone(),
-            min_level: None,
+            min_level: self
+                .min_rule_level
+                .as_deref()
+                .and_then(trailview_core::sigma::Level::parse),
             disabled: Vec::new(),
         };
         options.set_disabled(self.disabled_rules.iter().cloned());

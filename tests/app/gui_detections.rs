@@ -367,4 +367,21 @@ fn a_rule_can_be_turned_off_and_on_again_in_the_detections_window() {
     settle(&mut h);
     assert!(hits_of(&h) > 0, "on again: hits again");
     assert!(h.state().settings.disabled_rules.is_empty());
+    // A level floor: only high and critical rules run.
+    h.get_by_label("Rule levels").click();
+    h.run_steps(2);
+    h.get_by_label("high and above").click();
+    settle(&mut h);
+    assert_eq!(h.state().settings.min_rule_level.as_deref(), Some("high"));
+    let d = h.state().session.detections().cloned().expect("ran");
+    assert!(
+        d.detections
+            .hits
+            .iter()
+            .all(|x| d.set.rules[x.rule as usize].rule.level >= trailview_core::sigma::Level::High),
+        "no hit below high"
+    );
+    h.get_by_label("Every rule").click();
+    h.run_steps(2);
+    h.get_by_label("Console sign-in without MFA (below the level)");
 }

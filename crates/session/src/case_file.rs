@@ -15,6 +15,7 @@ use crate::session::Session;
 use trailview_core::case::file::CASE_EXTENSION;
 use trailview_core::case::{Case, CaseError, CaseFile, CaseRules};
 use trailview_core::model::SortKey;
+use trailview_core::sigma::Level;
 
 /// How long after the last change the autosave waits: short, so that
 /// marks survive a crash or a kill (each write is atomic).
@@ -272,13 +273,13 @@ pub fn record_rules(state: &mut Session) {
     }
 }
 
-/// The rules a case records (the level floor is the command line's
-/// option, not part of a case).
+/// The rules a case records.
 fn case_rules(o: &RuleOptions) -> CaseRules {
     CaseRules {
         defaults: o.defaults,
         paths: o.paths.iter().map(|p| absolute(p)).collect(),
         disabled: o.disabled.clone(),
+        min_level: o.min_level.map(|l| l.as_str().to_owned()),
     }
 }
 
@@ -304,7 +305,7 @@ pub fn restore(state: &mut Session, mut case: Case) -> Vec<PathBuf> {
     let mut options = RuleOptions {
         defaults: rules.defaults,
         paths: rules.paths,
-        min_level: state.rule_options().min_level,
+        min_level: rules.min_level.as_deref().and_then(Level::parse),
         disabled: Vec::new(),
     };
     options.set_disabled(rules.disabled);
@@ -535,7 +536,7 @@ mod tests {
         let mut rules = RuleOptions {
             defaults: false,
             paths: vec![PathBuf::from("/nowhere/rules")],
-            min_level: None,
+            min_level: Some(Level::High),
             disabled: Vec::new(),
         };
         rules.set_disabled(["b-id".to_owned(), "a-id".to_owned()]);
@@ -554,6 +555,7 @@ mod tests {
                 defaults: false,
                 paths: vec![PathBuf::from("/nowhere/rules")],
                 disabled: vec!["a-id".into(), "b-id".into()],
+                min_level: Some("high".into()),
             })
         );
         let mut b = Session::default();

@@ -86,6 +86,7 @@ impl DetectionsView {
                     return;
                 };
                 let set = &index.set;
+                let min_level = session.rule_options().min_level;
                 let enabled = set.rules.iter().filter(|r| r.enabled).count();
                 ui.horizontal(|ui| {
                     ui.weak(format!(
@@ -145,7 +146,7 @@ impl DetectionsView {
                         self.rows.len(),
                         |ui, range| {
                             for r in &self.rows[range] {
-                                row(ui, &index, r, actions);
+                                row(ui, &index, min_level, r, actions);
                             }
                         },
                     );
@@ -243,6 +244,25 @@ fn rule_settings(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>
         {
             actions.push(Action::SetDefaultRules(defaults));
         }
+        let names = |l: Option<Level>| match l {
+            None => "Every level".to_owned(),
+            Some(Level::Critical) => "Critical only".to_owned(),
+            Some(l) => format!("{} and above", l.as_str()),
+        };
+        let mut min = options.min_level;
+        egui::ComboBox::from_label("Rule levels")
+            .selected_text(names(min))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut min, None, names(None));
+                for l in Level::ALL.into_iter().skip(1) {
+                    ui.selectable_value(&mut min, Some(l), names(Some(l)));
+                }
+            })
+            .response
+            .on_hover_text("Run only the rules at this level or above (remembered)");
+        if min != options.min_level {
+            actions.push(Action::SetMinLevel(min));
+        }
         if ui
             .button("Add rule folder…")
             .on_hover_text("A folder of Sigma rules (.yml) to run after each load; remembered")
@@ -277,7 +297,13 @@ fn time(t: i64) -> String {
     }
 }
 
-fn row(ui: &mut egui::Ui, index: &DetectionIndex, r: &RuleHits, actions: &mut Vec<Action>) {
+fn row(
+    ui: &mut egui::Ui,
+    index: &DetectionIndex,
+    min_level: Option<Level>,
+    r: &RuleHits,
+    actions: &mut Vec<Action>,
+) {
     let Some(loaded) = index.set.rules.get(r.rule as usize) else {
         return;
     };
@@ -328,6 +354,8 @@ fn row(ui: &mut egui::Ui, index: &DetectionIndex, r: &RuleHits, actions: &mut Ve
         ));
         let title = if loaded.enabled {
             egui::RichText::new(rule.title.as_str())
+        } else if min_level.is_some_and(|m| rule.level < m) {
+            egui::RichText::new(format!("{} (below the level)", rule.title)).weak()
         } else {
             egui::RichText::new(format!("{} (off)", rule.title)).weak()
         };

@@ -70,6 +70,9 @@ pub struct CaseRules {
     pub paths: Vec<PathBuf>,
     #[serde(default)]
     pub disabled: Vec<String>,
+    /// Only rules at this level or above (`informational` … `critical`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_level: Option<String>,
 }
 
 fn yes() -> bool {
@@ -283,6 +286,7 @@ mod tests {
                 defaults: false,
                 paths: vec![dir.path().join("rules")],
                 disabled: vec!["some-id".into()],
+                min_level: Some("medium".into()),
             }),
         };
         for bad in [
