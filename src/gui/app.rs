@@ -184,9 +184,7 @@ impl TrailviewApp {
         }
         self.poll_background();
         if self.query_edit.is_some_and(|t| t.elapsed() >= TYPING_PAUSE) {
-            self.query_edit = None;
-            self.session
-                .update_view(|v| v.query = self.query_text.clone());
+            self.set_query(self.query_text.clone());
         }
         let mut actions = Vec::new();
         self.handle_drops(&ctx, &mut actions);

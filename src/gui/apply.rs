@@ -276,7 +276,7 @@ impl TrailviewApp {
         self.requests.scroll = crate::gui::panels::table::Scroll::ToSelection;
     }
 
-    fn set_query(&mut self, text: String) {
+    pub(crate) fn set_query(&mut self, text: String) {
         self.query_edit = None;
         self.query_text = text.clone();
         self.session.update_view(|v| v.query = text);

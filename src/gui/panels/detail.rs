@@ -18,6 +18,10 @@ use trailview_core::store::Store;
 use trailview_core::timefmt;
 use trailview_session::Session;
 
+/// The event, store size and detection run (`DetectionIndex` address) a
+/// [`Matches`] was worked out for.
+type MatchesKey = (EventIdx, usize, usize);
+
 /// Values CloudTrail puts in place of redacted data.
 const REDACTED: [&str; 4] = [
     "***OMITTED***",
@@ -30,6 +34,10 @@ const REDACTED: [&str; 4] = [
 #[derive(Default)]
 pub struct DetailView {
     cached: Option<(EventIdx, usize, Arc<serde_json::Value>)>,
+    /// What the rules matched on the shown event, for the event, store
+    /// size and detection run it was worked out for (it reads the event's
+    /// raw text: not once per frame).
+    matches: Option<(MatchesKey, Arc<Matches>)>,
     /// Tag chips, star and note editor.
     pub marks: crate::gui::widgets::marks_panel::MarksPanel,
     /// The event shown last frame: a new one starts at the top.
@@ -97,7 +105,19 @@ impl DetailView {
         if self.shown.replace(idx) != Some(idx) {
             scroll = scroll.vertical_scroll_offset(0.0);
         }
-        let matches = Matches::of(session, store, idx, &json);
+        let key: MatchesKey = (
+            idx,
+            store.len(),
+            session.detections().map_or(0, |d| Arc::as_ptr(d) as usize),
+        );
+        let matches = match &self.matches {
+            Some((k, m)) if *k == key => m.clone(),
+            _ => {
+                let m = Arc::new(Matches::of(session, store, idx, &json));
+                self.matches = Some((key, m.clone()));
+                m
+            }
+        };
         scroll.show(ui, |ui| {
             identity_summary(ui, store, idx, actions);
             crate::gui::panels::chain::show(ui, store, idx, settings, actions);
