@@ -21,6 +21,7 @@ fn athena_sql_selects_the_same_events_in_duckdb() {
         .arg(&script)
         .arg(env!("CARGO_BIN_EXE_trailview"))
         .arg(&corpus)
+        .arg(root.join("tests/athena/shapes"))
         .output()
     {
         Ok(o) => o,

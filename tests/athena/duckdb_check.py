@@ -4,6 +4,12 @@ compares the events it selects with `trailview list` (issue 16 §3).
 
     duckdb_check.py TRAILVIEW_BINARY CORPUS_FOLDER...
 
+The folders are the shared corpus and tests/athena/shapes/: hand-written
+events whose requestParameters take the odd shapes a JSON path meets
+(lists in the middle of a path, lists of lists, objects and empty objects
+at the end, numeric keys, numbers, booleans, escapes, keys in another
+case).
+
 1. Every event of the folders is exported (`trailview export --format
    ndjson`) and loaded into a DuckDB table of the AWS CloudTrail table's
    shape: the documented columns with lower-case names, `useridentity`,
@@ -134,6 +140,41 @@ QUERIES = [
     "responseElements.ConsoleLogin:Success",
     "requestParameters.maxResults:>=10",
     "requestParameters.policyArn:*",
+    # lists in the middle of a JSON path (EC2's items), lists in lists,
+    # objects and numeric segments
+    "requestParameters.instancesSet.items.instanceId:*",
+    "requestParameters.instancesSet.items.instanceId:i-*",
+    "responseElements.instancesSet.items.instanceId:*",
+    "requestParameters.ipPermissions.items.ipRanges.items.cidrIp:0.0.0.0/0",
+    "requestParameters.ipPermissions.items.ipRanges.items.cidrIp:*",
+    "requestParameters.filterSet.items.valueSet.items.value:*",
+    "requestParameters.filterSet.items.name:/^tag/",
+    "requestParameters.tagSpecificationSet.items.tags.key:*",
+    "requestParameters.instancesSet.items.0.instanceId:*",
+    "requestParameters.instancesSet.items:*",
+    "requestParameters.instancesSet:*",
+    "requestParameters.instancesSet:\"\"",
+    "-requestParameters.instancesSet.items.instanceId:*",
+    "requestParameters.policyDocument:*",
+    "requestParameters.maxResults:*",
+    # the odd shapes of tests/athena/shapes/
+    "requestParameters.items.name:x",
+    "requestParameters.items.name:X",
+    "requestParameters.items.name:*",
+    "requestParameters.items.name:\"\"",
+    "-requestParameters.items.name:x",
+    "requestParameters.items.name:x -requestParameters.items.name:y",
+    "requestParameters.items.0.name:x",
+    "requestParameters.items.1.name:*",
+    "requestParameters.items.name:>=5",
+    "requestParameters.items.name:<0",
+    "requestParameters.items.name:true",
+    "requestParameters.items.name:/^[xy]$/",
+    "requestParameters.items.name:*k*",
+    "requestParameters.items.name:\"a\\\"b\"",
+    "requestParameters.items:*",
+    "requestParameters.items:\"\"",
+    "requestParameters.items:x",
     "resources.ARN:*",
     "resources.ARN:*bucket*",
     "resources.type:AWS::S3::Object",

@@ -306,12 +306,13 @@ pub enum PathExpr {
     Resources(String),
     /// `resources` itself.
     ResourcesList,
-    /// A JSON path (`$["a"]["b"]`, keys lower-cased) into the lower-cased
-    /// text of a JSON column, and the same path with the keys as typed
-    /// (for the select list).
+    /// A path into the text of a JSON column: its segments lower-cased
+    /// (the predicate reads the lower-cased text, see [`json_texts`]),
+    /// and the JSONPath with the keys as typed (`$["a"]["b"]`, for the
+    /// select list).
     Json {
         column: &'static str,
-        lower_path: String,
+        lower_segs: Vec<String>,
         typed_path: String,
     },
 }
@@ -327,24 +328,17 @@ pub fn path(segs: &[String]) -> Result<PathExpr, String> {
         if segs.len() == 1 {
             return Ok(PathExpr::Scalar((*col).to_owned()));
         }
-        let jp = |parts: &[String]| {
-            let mut p = String::from("$");
-            for s in parts {
-                if let Ok(n) = s.parse::<usize>() {
-                    p.push_str(&format!("[{n}]"));
-                } else {
-                    p.push_str(&format!(
-                        "[\"{}\"]",
-                        s.replace('\\', "\\\\").replace('"', "\\\"")
-                    ));
-                }
+        let mut typed_path = String::from("$");
+        for s in &segs[1..] {
+            match s.parse::<usize>() {
+                Ok(n) => typed_path.push_str(&format!("[{n}]")),
+                Err(_) => typed_path.push_str(&key_path(s)[1..]),
             }
-            p
-        };
+        }
         return Ok(PathExpr::Json {
             column: col,
-            lower_path: jp(&lower[1..]),
-            typed_path: jp(&segs[1..]),
+            lower_segs: lower[1..].to_vec(),
+            typed_path,
         });
     }
     if first == "resources" {
@@ -369,6 +363,66 @@ pub fn path(segs: &[String]) -> Result<PathExpr, String> {
         return Ok(PathExpr::Node(dotted));
     }
     Err("this field is not a column of the AWS CloudTrail table".into())
+}
+
+/// How many lists in lists [`json_texts`] follows at each step of a path
+/// (and at its end); deeper nesting is not followed (docs/athena.md).
+pub const LIST_LEVELS: usize = 2;
+
+/// The JSONPath of one key (`$["k"]`, quotes and backslashes escaped).
+fn key_path(key: &str) -> String {
+    format!("$[\"{}\"]", key.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The JSON value at one segment of `e` (a JSON or JSON-text expression):
+/// the key's value of an object; for a number, the element of a list or
+/// else the key of that name (as Trailview reads `resources.0`).
+fn step(e: &str, seg: &str) -> String {
+    match seg.parse::<usize>() {
+        Ok(n) => format!(
+            "coalesce(json_extract({e}, '$[{n}]'), json_extract({e}, {}))",
+            lit(&key_path(seg))
+        ),
+        Err(_) => format!("json_extract({e}, {})", lit(&key_path(seg))),
+    }
+}
+
+/// `nodes` (an `array(json)`) with each list replaced by its elements,
+/// `levels` times.
+fn unwrap_lists(mut nodes: String, levels: usize) -> String {
+    for _ in 0..levels {
+        nodes = format!(
+            "flatten(transform({nodes}, n -> coalesce(try_cast(n AS array(json)), ARRAY[n])))"
+        );
+    }
+    nodes
+}
+
+/// The texts Trailview matches at the JSON path `lower_segs` of
+/// `column`, as an `array(varchar)` (NULL elements for JSON nulls):
+/// keys compared lower-cased; a list on the way is searched element by
+/// element (a numeric segment picks one element instead), as
+/// `crate::query::json_field` does; at the end, lists give their
+/// elements, strings themselves, numbers and booleans their JSON text,
+/// and objects their JSON text (`{}` none).
+pub fn json_texts(column: &str, lower_segs: &[String]) -> String {
+    let doc = format!("lower({column})");
+    let Some((first, rest)) = lower_segs.split_first() else {
+        return format!("ARRAY[{doc}]");
+    };
+    let mut nodes = format!("ARRAY[{}]", step(&doc, first));
+    for seg in rest {
+        if seg.parse::<usize>().is_err() {
+            nodes = unwrap_lists(nodes, LIST_LEVELS);
+        }
+        nodes = format!("transform({nodes}, n -> {})", step("n", seg));
+    }
+    let nodes = unwrap_lists(nodes, LIST_LEVELS + 1);
+    // An object's text is tested before `json_extract_scalar`, which
+    // gives NULL for it in Trino but its text in other engines.
+    format!(
+        "transform({nodes}, n -> CASE WHEN json_format(n) LIKE '{{%' THEN nullif(json_format(n), '{{}}') WHEN json_format(n) LIKE '[%' THEN NULL ELSE json_extract_scalar(n, '$') END)"
+    )
 }
 
 /// Quoting helper for callers that build literals.
@@ -408,7 +462,7 @@ mod tests {
             path(&segs("requestParameters.bucketName")),
             Ok(PathExpr::Json {
                 column: "requestparameters",
-                lower_path: "$[\"bucketname\"]".into(),
+                lower_segs: vec!["bucketname".into()],
                 typed_path: "$[\"bucketName\"]".into(),
             })
         );

@@ -266,27 +266,13 @@ impl Translator {
                 }
             },
             PathExpr::Json {
-                column, lower_path, ..
+                column, lower_segs, ..
             } => {
-                let doc = format!("lower({column})");
-                let jp = lit(&lower_path);
-                let scalar = format!("json_extract_scalar({doc}, {jp})");
-                let list = format!("try_cast(json_extract({doc}, {jp}) AS array(varchar))");
                 self.note(format!(
-                    "{}: JSON path in {column}; keys compared lower-cased; a list is followed only at the end of the path",
-                    c
+                    "{c}: JSON path in {column}; keys compared lower-cased; lists followed anywhere on the path (up to {} lists in lists); an object is compared as its JSON text, which Athena may write with its keys in another order",
+                    fields::LIST_LEVELS
                 ));
-                match t {
-                    ValueTest::Empty => format!(
-                        "(coalesce({scalar}, '') = '' AND {})",
-                        list_pred(&list, "v", t)
-                    ),
-                    _ => format!(
-                        "({} OR {})",
-                        nullable_pred(&scalar, t),
-                        list_pred(&list, "v", t)
-                    ),
-                }
+                list_pred(&fields::json_texts(column, &lower_segs), "v", t)
             }
         }))
     }
@@ -677,7 +663,24 @@ mod tests {
         );
         let s = sql("requestParameters.bucketName:logs").expect("translates");
         assert!(
-            s.contains("json_extract_scalar(lower(requestparameters), '$[\"bucketname\"]')"),
+            s.contains("ARRAY[json_extract(lower(requestparameters), '$[\"bucketname\"]')]"),
+            "{s}"
+        );
+        assert!(
+            s.contains("v -> (v IS NOT NULL AND lower(v) = 'logs')"),
+            "{s}"
+        );
+        // A list in the middle of the path is searched element by element
+        // (EC2's `items`); a numeric segment picks one element.
+        let s = sql("requestParameters.instancesSet.items.instanceId:i-1").expect("translates");
+        assert!(
+            s.contains("try_cast(n AS array(json))")
+                && s.contains("n -> json_extract(n, '$[\"instanceid\"]')"),
+            "{s}"
+        );
+        let s = sql("requestParameters.items.0.name:x").expect("translates");
+        assert!(
+            s.contains("coalesce(json_extract(n, '$[0]'), json_extract(n, '$[\"0\"]'))"),
             "{s}"
         );
     }
