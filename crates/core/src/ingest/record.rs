@@ -165,7 +165,8 @@ pub struct RecordFields<'a> {
 }
 
 /// The JSON texts of `responseElements`, `requestParameters`,
-/// `sharedEventID` and `eventID` as they appear in the record, noted by
+/// `sharedEventID`, `eventID` and `userIdentity` as they appear in the
+/// record, noted by
 /// [`crate::ingest::record_scan`] while it skips them, so that reading an
 /// issuing call ([`crate::ingest::issuing`]) parses those values only.
 /// `complete` is false when the record was read another way or one of
@@ -178,6 +179,7 @@ pub struct RawSpans<'a> {
     pub request: Option<&'a str>,
     pub shared_event_id: Option<&'a str>,
     pub event_id: Option<&'a str>,
+    pub user_identity: Option<&'a str>,
 }
 
 impl PartialEq for RawSpans<'_> {

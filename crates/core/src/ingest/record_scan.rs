@@ -59,6 +59,7 @@ pub fn read_record(text: &str, start: usize) -> Option<(RecordFields<'_>, usize)
                 once(&mut seen, 14)?;
                 let (v, end) = optional(text, i, user_identity)?;
                 f.user_identity = v;
+                spans.user_identity = text.get(i..end);
                 return Some(end);
             }
             b"additionalEventData" => {
