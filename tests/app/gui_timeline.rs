@@ -11,7 +11,7 @@ use std::path::Path;
 
 use egui::{Event, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use gui_harness::{app_harness, settle};
 use trailview::gui::TrailviewApp;
 use trailview::gui::picker::FakePicker;
@@ -231,4 +231,58 @@ fn clicking_activity_selects_its_event() {
     let idx = app.session.selection().focus.expect("an event is selected");
     let store = app.session.read();
     assert_eq!(store.value(Column::EventName, idx), "DeleteBucket");
+}
+
+#[test]
+fn a_lane_and_a_mark_say_how_many_events_had_detection_hits() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // alice: three reads, then a bucket policy and an ACL change in the
+    // same second (the default rule "S3 bucket policy, ACL or public
+    // access block changed", medium).
+    let ev = |s: u32, name: &str| {
+        format!(
+            r#"{{"eventVersion":"1.08","eventID":"a-{s}-{name}","eventName":"{name}","eventSource":"s3.amazonaws.com","awsRegion":"us-east-1","eventTime":"2024-03-01T00:00:{s:02}Z","sourceIPAddress":"10.0.0.1","userIdentity":{{"type":"IAMUser","userName":"alice","accessKeyId":"AKIAalice"}}}}"#
+        )
+    };
+    let records = [
+        ev(0, "GetObject"),
+        ev(1, "GetObject"),
+        ev(2, "GetObject"),
+        ev(59, "PutBucketPolicy"),
+        ev(59, "PutBucketAcl"),
+    ];
+    std::fs::write(
+        tmp.path().join("trail.json"),
+        format!("{{\"Records\":[{}]}}", records.join(",")),
+    )
+    .expect("write trail");
+    let app = TrailviewApp::new(Settings::default(), Box::new(FakePicker::default()))
+        .with_paths(vec![tmp.path().to_path_buf()]);
+    let mut h = app_harness(app);
+    h.run_steps(2);
+    settle(&mut h);
+    let hits = "2 events with detection hits (highest: medium)";
+    assert!(!shows(&h, hits));
+    // The lane's name: the whole lane's count.
+    h.get_by_label("Lane alice").hover();
+    h.run_steps(40);
+    assert!(shows(&h, hits), "the lane's tooltip counts its hits");
+    // A mark at the end of the track: the hits of that stretch.
+    let y = lane_y(&h, "alice");
+    let p = Pos2::new(h.get_by_label("Timeline tracks").rect().max.x - 2.0, y);
+    h.event(Event::PointerMoved(p));
+    h.run_steps(3);
+    assert!(shows(&h, hits), "the mark's tooltip counts its hits");
+    // At the start, only reads: no hits named.
+    let p = Pos2::new(h.get_by_label("Timeline tracks").rect().min.x + 2.0, y);
+    h.event(Event::PointerMoved(p));
+    h.run_steps(3);
+    assert!(!shows(&h, hits));
+    assert!(shows(&h, "GetObject"), "the tooltip of the first reads");
+}
+
+/// Whether a widget or a plain label shows exactly `text`.
+fn shows(h: &Harness<'static, TrailviewApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text)
+        .any(|n| n.accesskit_node().label().or_else(|| n.value()).as_deref() == Some(text))
 }

@@ -22,6 +22,7 @@ use trailview_core::model::Column;
 use trailview_core::store::Store;
 use trailview_core::timefmt;
 use trailview_session::Session;
+use trailview_session::detection_summary::MAX_LANE_HITS;
 use trailview_session::fmt::thousands;
 use trailview_session::outcome::Outcome;
 use trailview_session::summary::{BinCounts, Lane, LaneGrouping, Timeline};
@@ -634,7 +635,7 @@ impl LaneRow<'_> {
                 exclude: false,
             });
         }
-        let name = name.on_hover_ui(|ui| lane_tooltip(ui, lane, settings));
+        let name = name.on_hover_ui(|ui| lane_tooltip(ui, lane, self.hits, settings));
         name.context_menu(|ui| {
             if ui.button(format!("{pin_label} lane")).clicked() {
                 toggle_pin = true;
@@ -715,7 +716,12 @@ impl LaneRow<'_> {
                     egui::Id::unique("timeline_lane_tip"),
                     egui::PopupAnchor::Pointer,
                 )
-                .show(|ui| bin_tooltip(ui, store, lane, first, counts, (from, to), settings));
+                .show(|ui| {
+                    bin_tooltip(ui, store, lane, first, counts, (from, to), settings);
+                    let lo = self.hits.partition_point(|h| h.0 < from);
+                    let hi = self.hits.partition_point(|h| h.0 < to);
+                    hits_line(ui, self.hits.get(lo..hi).unwrap_or_default(), false);
+                });
             }
         }
         Drawn { track, toggle_pin }
@@ -830,7 +836,28 @@ fn short_time(ms: Option<i64>, local: bool) -> String {
     ms.map(|t| axis_label(t, 60_000, local)).unwrap_or_default()
 }
 
-fn lane_tooltip(ui: &mut egui::Ui, lane: &Lane, settings: &Settings) {
+/// "N events with detection hits (highest: high)" in the colour of the
+/// highest level; nothing without hits. `whole_lane`: the count may be
+/// capped at [`MAX_LANE_HITS`].
+fn hits_line(ui: &mut egui::Ui, hits: &[(i64, u8)], whole_lane: bool) {
+    let Some(top) = hits.iter().map(|h| h.1).max() else {
+        return;
+    };
+    let level = trailview_core::sigma::Level::from_index(top);
+    let capped = whole_lane && hits.len() >= MAX_LANE_HITS;
+    ui.colored_label(
+        crate::gui::windows::detections::level_color(level),
+        format!(
+            "{}{} event{} with detection hits (highest: {})",
+            thousands(hits.len() as u64),
+            if capped { "+" } else { "" },
+            if hits.len() == 1 { "" } else { "s" },
+            level.as_str()
+        ),
+    );
+}
+
+fn lane_tooltip(ui: &mut egui::Ui, lane: &Lane, hits: &[(i64, u8)], settings: &Settings) {
     let local = settings.local_time;
     ui.label(egui::RichText::new(&lane.name).strong());
     ui.label(format!(
@@ -857,6 +884,7 @@ fn lane_tooltip(ui: &mut egui::Ui, lane: &Lane, settings: &Settings) {
         }
     ));
     ui.label(format!("{} access-key sessions", lane.sessions.len()));
+    hits_line(ui, hits, true);
     ui.weak("click: filter to this lane · right-click: pin, pivots");
 }
 
