@@ -7,27 +7,42 @@
 //! event's raw JSON read back and parsed after the load) so a differential
 //! test can check that both give the same graph on the corpus.
 
+use std::borrow::Cow;
+
 use crate::model::EventIdx;
 use crate::store::Store;
 use crate::store::creds::EVENT_ID_AS_STORED;
 pub(crate) use crate::store::creds::IssueKind;
 
-/// One successful issuing call.
+/// One successful issuing call; its texts borrow from the store's
+/// credential table (owned only on the test-only raw path).
 #[derive(Debug, Clone)]
-pub(crate) struct Issue {
+pub(crate) struct Issue<'s> {
     pub event: EventIdx,
     pub kind: IssueKind,
     /// The issued access key id.
-    pub key: String,
-    pub shared_event_id: String,
-    pub event_id: String,
+    pub key: Cow<'s, str>,
+    pub shared_event_id: Cow<'s, str>,
+    /// The call's `eventID`; `None` when it is the store's own eventID of
+    /// `event` ([`Issue::event_id`] formats it only when asked).
+    pub event_id: Option<Cow<'s, str>>,
     /// `requestParameters.sourceIdentity`.
-    pub source_identity: String,
+    pub source_identity: Cow<'s, str>,
     /// `<role>/<session>` or the federated user's name the key was issued
     /// for, empty when the response does not say.
-    pub issued_for: String,
+    pub issued_for: Cow<'s, str>,
     /// For federated and Identity Center calls: the origin text.
-    pub federated_origin: String,
+    pub federated_origin: Cow<'s, str>,
+}
+
+impl Issue<'_> {
+    /// The call's `eventID`.
+    pub fn event_id<'a>(&'a self, store: &'a Store) -> Cow<'a, str> {
+        match &self.event_id {
+            Some(id) => Cow::Borrowed(id),
+            None => store.event_id(self.event),
+        }
+    }
 }
 
 /// What the first event of a key nobody issued in the loaded data says
@@ -42,10 +57,10 @@ pub(crate) struct KeyHints {
 
 /// Every successful issuing call in the store, in event order (issue
 /// order decides nothing but ties).
-pub(crate) fn issues(store: &Store) -> Vec<Issue> {
+pub(crate) fn issues(store: &Store) -> Vec<Issue<'_>> {
     let t = store.cred_table();
-    let s = |id: u32| t.texts.get(id).to_owned();
-    let mut out: Vec<Issue> = t
+    let s = |id: u32| Cow::Borrowed(t.texts.get(id));
+    let mut out: Vec<Issue<'_>> = t
         .issues
         .iter()
         .map(|i| Issue {
@@ -53,11 +68,7 @@ pub(crate) fn issues(store: &Store) -> Vec<Issue> {
             kind: i.kind,
             key: s(i.key),
             shared_event_id: s(i.shared_event_id),
-            event_id: if i.event_id == EVENT_ID_AS_STORED {
-                store.event_id(i.event).into_owned()
-            } else {
-                s(i.event_id)
-            },
+            event_id: (i.event_id != EVENT_ID_AS_STORED).then(|| s(i.event_id)),
             source_identity: s(i.source_identity),
             issued_for: s(i.issued_for),
             federated_origin: s(i.federated_origin),
@@ -108,7 +119,7 @@ pub(crate) mod legacy {
     }
 
     /// Every successful `sts` issuing call, read back from raw chunks.
-    pub(crate) fn issues(store: &Store) -> Vec<Issue> {
+    pub(crate) fn issues(store: &Store) -> Vec<Issue<'static>> {
         let names = store.dict(StrCol::EventName);
         let ids = store.str_ids(StrCol::EventName);
         let errors = store.str_ids(StrCol::ErrorCode);
@@ -123,12 +134,12 @@ pub(crate) mod legacy {
             Some(Issue {
                 event: i,
                 kind: t.kind?,
-                key: t.key,
-                shared_event_id: t.shared_event_id,
-                event_id: t.event_id,
-                source_identity: t.source_identity,
-                issued_for: t.issued_for,
-                federated_origin: t.federated_origin,
+                key: t.key.into(),
+                shared_event_id: t.shared_event_id.into(),
+                event_id: Some(t.event_id.into()),
+                source_identity: t.source_identity.into(),
+                issued_for: t.issued_for.into(),
+                federated_origin: t.federated_origin.into(),
             })
         });
         out.sort_by_key(|iss| iss.event);

@@ -153,7 +153,8 @@ pub(super) fn build(store: &Store, source: Source) -> CredGraph {
         #[cfg(test)]
         Source::Raw => issuers::legacy::issues(store),
     };
-    let mut issued: FxHashMap<u32, Issued> = FxHashMap::default();
+    let mut issued: FxHashMap<u32, Issued> =
+        FxHashMap::with_capacity_and_hasher(issues.len(), Default::default());
     let key_dict = store.dict(StrCol::AccessKey);
     for (j, iss) in issues.iter().enumerate() {
         let Some(key) = key_dict.lookup(&iss.key) else {
@@ -164,9 +165,11 @@ pub(super) fn build(store: &Store, source: Source) -> CredGraph {
             && prev != j
         {
             let p = &issues[prev];
-            let same_call = (!iss.shared_event_id.is_empty()
-                && iss.shared_event_id == p.shared_event_id)
-                || (!iss.event_id.is_empty() && iss.event_id == p.event_id);
+            let same_call =
+                (!iss.shared_event_id.is_empty() && iss.shared_event_id == p.shared_event_id) || {
+                    let id = iss.event_id(store);
+                    !id.is_empty() && id == p.event_id(store)
+                };
             if !same_call {
                 *slot = Issued::Twice;
             } else if caller_quality(&c, iss.event) > caller_quality(&c, p.event) {
@@ -179,7 +182,7 @@ pub(super) fn build(store: &Store, source: Source) -> CredGraph {
     for iss in &issues {
         if iss.kind == IssueKind::Federated && c.keys.get(iss.event as usize) == Some(&0) {
             let a = c.actors.get(iss.event as usize).copied().unwrap_or(0);
-            fed_origin.entry(a).or_insert(&iss.federated_origin);
+            fed_origin.entry(a).or_insert(&*iss.federated_origin);
         }
     }
 
@@ -346,7 +349,7 @@ fn key_direct(
     reused: &[bool],
     first_time: i64,
     issued: Option<&Issued>,
-    issues: &[Issue],
+    issues: &[Issue<'_>],
     n_keys: usize,
 ) -> Direct {
     if reused[k] {
@@ -369,12 +372,12 @@ fn key_direct(
                 return Direct::Stop(format!("issued for {}", iss.issued_for));
             }
             match iss.kind {
-                IssueKind::Federated => Direct::From(iss.federated_origin.clone(), Some(j)),
+                IssueKind::Federated => Direct::From(iss.federated_origin.to_string(), Some(j)),
                 IssueKind::IdentityCenter => {
                     // Identity Center hands out sessions of its own
                     // `AWSReservedSSO_*` roles only.
                     if c.role_of(label).starts_with("AWSReservedSSO_") || c.is_account(label) {
-                        Direct::From(iss.federated_origin.clone(), Some(j))
+                        Direct::From(iss.federated_origin.to_string(), Some(j))
                     } else {
                         Direct::Stop("issued by Identity Center for another role".to_owned())
                     }
@@ -439,7 +442,7 @@ fn resolve(
     c: &Cols<'_>,
     p: usize,
     direct: &[Direct],
-    issues: &[Issue],
+    issues: &[Issue<'_>],
     x: &Extra<'_>,
 ) -> Resolved {
     let (hints, label_event, first_event) = (x.hints, x.label_event, x.first_event);
@@ -488,7 +491,7 @@ fn resolve(
             if let Some(iss) = issue.and_then(|j| issues.get(j)) {
                 r.issued_by = iss.event;
                 if !iss.source_identity.is_empty() {
-                    r.source_identity = iss.source_identity.clone();
+                    r.source_identity = iss.source_identity.to_string();
                 }
             }
         }
@@ -503,7 +506,7 @@ fn resolve(
             r.source_identity = if iss.source_identity.is_empty() {
                 g.texts.get(pn.source_identity).to_owned()
             } else {
-                iss.source_identity.clone()
+                iss.source_identity.to_string()
             };
         }
         Direct::Stop(why) => {
