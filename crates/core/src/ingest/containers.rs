@@ -24,6 +24,10 @@ use serde_json::value::RawValue;
 
 use crate::ingest::sink::Sink;
 
+/// The error a container list ends with when its sink stopped taking
+/// events (memory budget): callers check [`Sink::stopped`] first.
+pub const STOPPED: &str = "reading stopped: memory budget";
+
 /// What a top-level document turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Doc {
@@ -255,6 +259,12 @@ impl<'de> Visitor<'de> for List<'_> {
                 Each::Record => self.sink.push(raw.get()),
                 Each::Lookup => push_lookup_entry(raw.get(), self.sink),
                 Each::CloudWatch => push_cloudwatch_entry(raw.get(), self.sink),
+            }
+            if self.sink.stopped().is_some() {
+                // Out of memory budget: nothing more is kept, so the rest
+                // of the text is not read (the caller sees the sink's
+                // stop, not this error).
+                return Err(de::Error::custom(STOPPED));
             }
         }
         Ok(true)

@@ -74,6 +74,9 @@ pub fn read_history(text: &str, sink: &mut Sink) -> Result<(), String> {
         Err(e) => return Err(format!("unreadable CSV header: {e}")),
     };
     for row in reader.records() {
+        if sink.stopped().is_some() {
+            break; // memory budget: the rest is not read
+        }
         match row {
             Ok(row) => {
                 let event = row_to_event(&targets, row.iter());

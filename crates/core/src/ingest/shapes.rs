@@ -84,6 +84,9 @@ pub fn read_shapes(text: &str, csv_name: bool, sink: &mut Sink) -> TextOutcome {
     }
     match read_document(body, sink) {
         Ok(doc) => top_level(doc, body, sink),
+        // The memory budget stopped a container part way: its events so
+        // far are kept and the file's outcome says why it stopped.
+        Err(_) if sink.stopped().is_some() => TextOutcome::events(),
         Err(e) if e.is_data() => TextOutcome::not_cloudtrail(format!("not CloudTrail: {e}")),
         Err(e) => {
             if first_value_is_complete(body) {
@@ -194,6 +197,9 @@ fn read_stream(text: &str, sink: &mut Sink) -> (Values, Option<serde_json::Error
     let mut counts = Values::default();
     for item in serde_json::Deserializer::from_str(text).into_iter::<&serde_json::value::RawValue>()
     {
+        if sink.stopped().is_some() {
+            break; // memory budget: the rest is not read
+        }
         match item {
             Ok(v) => one_value(v.get(), sink, &mut counts),
             Err(e) => return (counts, Some(e)),
@@ -205,6 +211,9 @@ fn read_stream(text: &str, sink: &mut Sink) -> (Values, Option<serde_json::Error
 fn line_by_line(text: &str, sink: &mut Sink) -> Values {
     let mut counts = Values::default();
     for (n, line) in text.lines().enumerate() {
+        if sink.stopped().is_some() {
+            break; // memory budget: the rest is not read
+        }
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -230,6 +239,8 @@ fn one_value(raw: &str, sink: &mut Sink, counts: &mut Values) {
         }
         Ok(Doc::Array) => counts.values += 1,
         Ok(Doc::Scalar(kind)) => sink.problem(format!("record is {kind}, not a JSON object")),
+        // A container the memory budget stopped part way.
+        Err(_) if sink.stopped().is_some() => counts.values += 1,
         Err(e) => sink.problem(format!("unreadable record: {e}")),
     }
 }
@@ -276,6 +287,60 @@ mod tests {
         (0..s.len() as u32)
             .map(|i| s.raw_text(i).expect("readable"))
             .collect()
+    }
+
+    #[test]
+    fn the_memory_budget_stops_every_shape_without_reading_the_rest() {
+        use crate::ingest::budget::LoadBudget;
+        use crate::ingest::sink::Stop;
+        use std::sync::Arc;
+        // 40,000 records; the budget has room for a few thousand.
+        let n = 40_000;
+        let rec = |i: usize| format!(r#"{{"eventName":"A","eventID":"{i}"}}"#);
+        let list = || (0..n).map(rec).collect::<Vec<_>>();
+        let cloudwatch: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"id":"{i}","message":{}}}"#, serde_json::json!(rec(i))))
+            .collect();
+        let csv = format!(
+            "Event time,Event name,Event source,Event ID\n{}",
+            (0..n)
+                .map(|i| format!("2024-01-01T00:00:00Z,A,s3.amazonaws.com,{i}\n"))
+                .collect::<String>()
+        );
+        let shapes = [
+            ("bare array", format!("[{}]", list().join(","))),
+            ("NDJSON", list().join("\n")),
+            ("concatenated", list().join(" ")),
+            (
+                "lookup-events",
+                format!("{{\"Events\":[{}]}}", list().join(",")),
+            ),
+            (
+                "CloudWatch envelope",
+                format!(
+                    "{{\"logEvents\":[{}],\"owner\":\"1\"}}",
+                    cloudwatch.join(",")
+                ),
+            ),
+            ("CSV history", csv),
+        ];
+        for (what, text) in shapes {
+            let budget = LoadBudget::new(2_000_000);
+            let mut sink = Sink::new("t".into());
+            sink.set_budget(Arc::clone(&budget));
+            let out = read_shapes(&text, what == "CSV history", &mut sink);
+            assert_eq!(out.shape, Shape::Events, "{what}: {out:?}");
+            assert_eq!(sink.stopped(), Some(Stop::Budget), "{what}");
+            let kept = sink.len();
+            assert!(kept > 0 && kept < n, "{what}: kept {kept}");
+            // Records after the stop were not even read: the sink counts
+            // every record it is shown, kept or not.
+            assert!(
+                (sink.records_seen() as usize) <= kept + 1,
+                "{what}: {} records read after the stop at {kept}",
+                sink.records_seen() as usize - kept
+            );
+        }
     }
 
     const E1: &str = r#"{"eventName":"A","eventID":"1"}"#;
