@@ -109,23 +109,33 @@ pub struct LocalDict {
 }
 
 impl LocalDict {
-    fn intern(&mut self, s: &str) -> u32 {
+    /// The id of `s` (`u32::MAX` for ""), adding it when new; `None` when
+    /// memory for a new value cannot be had (nothing is added then).
+    fn try_intern(&mut self, s: &str) -> Option<u32> {
         if s.is_empty() {
-            return u32::MAX;
+            return Some(u32::MAX);
         }
         let (text, ends) = (&self.text, &self.ends);
         let value = |id: u32| value_of(text, ends, id);
         let hash = hash_str(s);
         if let Some(&id) = self.ids.find(hash, |&id| value(id) == s) {
-            return id;
+            return Some(id);
         }
+        // Distinct values come from the input: their growth is fallible,
+        // like the columns' (`Batch::try_grow`).
+        self.text.try_reserve(s.len()).ok()?;
+        self.ends.try_reserve(1).ok()?;
+        let (text, ends) = (&self.text, &self.ends);
+        self.ids
+            .try_reserve(1, |&id| hash_str(value_of(text, ends, id)))
+            .ok()?;
         let id = self.ends.len() as u32;
         self.text.push_str(s);
         self.ends.push(self.text.len() as u32);
         let (text, ends) = (&self.text, &self.ends);
         self.ids
             .insert_unique(hash, id, |&id| hash_str(value_of(text, ends, id)));
-        id
+        Some(id)
     }
 
     /// The values in id order.
@@ -388,9 +398,20 @@ impl BatchBuilder {
             }
         }
         let b = &mut self.batch;
-        for (slot, value) in row.strs.iter().enumerate() {
-            let local = b.dicts[slot].intern(value);
-            b.strs[slot].push(local);
+        // Every value is interned before anything is pushed, so a value
+        // that cannot be stored drops the whole row, never half of it.
+        let mut ids = [u32::MAX; N_STR];
+        for ((id, dict), value) in ids.iter_mut().zip(b.dicts.iter_mut()).zip(&row.strs) {
+            match dict.try_intern(value) {
+                Some(local) => *id = local,
+                None => {
+                    self.out_of_memory = true;
+                    return;
+                }
+            }
+        }
+        for (column, id) in b.strs.iter_mut().zip(ids) {
+            column.push(id);
         }
         if row.insight {
             b.insight_events += 1;
