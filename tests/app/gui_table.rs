@@ -136,6 +136,30 @@ fn the_time_column_stays_in_view_when_the_table_scrolls_sideways() {
     settle(&mut h);
     assert_eq!(h.state().session.selection().focus_pos, Some(b));
 
+    // A right-click on a frozen cell selects its row and opens the same
+    // menu as the scrolled cells: marks, pivots on its value, the event's
+    // actions.
+    let target = h
+        .query_all_by_label(&first)
+        .max_by(|a, b| a.rect().min.x.total_cmp(&b.rect().min.x))
+        .map(|n| n.rect().center())
+        .expect("a frozen cell for the first row");
+    h.event(Event::PointerMoved(target));
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: target,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    settle(&mut h);
+    assert_eq!(h.state().session.selection().focus_pos, Some(a));
+    h.get_by_label("Filter to this value");
+    h.get_by_label("Events around this one");
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+
     // Back at the left: one cell again.
     scroll_sideways(&mut h, 4000.0);
     assert_eq!(h.query_all_by_label(&first).count(), 1);

@@ -84,7 +84,7 @@ pub fn show(
             build(ui, &t, scroll, &mut frozen, actions);
         });
     if out.state.clamped_offset().x > 0.5 {
-        frozen.show(ui, out.inner_rect, session, actions);
+        frozen.show(ui, out.inner_rect, store, session, actions);
     }
 }
 
@@ -94,6 +94,8 @@ pub fn show(
 #[derive(Default)]
 struct Frozen {
     header: Option<(egui::Rect, String)>,
+    /// The first column's field name, for the row menu's pivots.
+    field: String,
     cells: Vec<FrozenCell>,
 }
 
@@ -102,6 +104,8 @@ struct FrozenCell {
     rect: egui::Rect,
     pos: usize,
     idx: trailview_core::model::EventIdx,
+    /// The cell's text, and as drawn.
+    value: String,
     text: egui::RichText,
     tint: Option<egui::Color32>,
     selected: bool,
@@ -112,6 +116,7 @@ impl Frozen {
         &self,
         ui: &mut egui::Ui,
         area: egui::Rect,
+        store: &Store,
         session: &Session,
         actions: &mut Vec<Action>,
     ) {
@@ -179,20 +184,66 @@ impl Frozen {
                 egui::Id::unique(("events_frozen_row", c.pos)),
                 egui::Sense::click(),
             );
-            if resp.clicked() || resp.secondary_clicked() {
-                let m = resp.ctx.input(|i| i.modifiers);
-                actions.push(Action::ClickRow {
-                    pos: c.pos,
-                    ctrl: m.command && resp.clicked(),
-                    shift: m.shift && resp.clicked(),
-                });
-            }
-            if resp.double_clicked() {
-                actions.push(Action::ShowDetail);
-            }
+            let row = RowAt {
+                pos: c.pos,
+                idx: c.idx,
+            };
+            row.clicks(&resp, actions);
+            row.menu(&resp, (&self.field, &c.value), store, session, actions);
         }
         let edge = visuals.widgets.noninteractive.bg_stroke;
         painter.vline(strip.right(), strip.y_range(), edge);
+    }
+}
+
+/// A row of the table, wherever it is drawn (the scrolling body or the
+/// frozen first column): both answer clicks and the menu the same way.
+#[derive(Clone, Copy)]
+struct RowAt {
+    pos: usize,
+    idx: trailview_core::model::EventIdx,
+}
+
+impl RowAt {
+    /// A click selects the row (Ctrl adds, Shift extends); a double click
+    /// opens the detail.
+    fn clicks(self, resp: &egui::Response, actions: &mut Vec<Action>) {
+        if resp.clicked() {
+            let m = resp.ctx.input(|i| i.modifiers);
+            actions.push(Action::ClickRow {
+                pos: self.pos,
+                ctrl: m.command,
+                shift: m.shift,
+            });
+        }
+        if resp.double_clicked() {
+            actions.push(Action::ShowDetail);
+        }
+    }
+
+    /// Right-click on the cell showing `(field, value)`: the row is
+    /// selected unless it already is (the menu acts on the selection),
+    /// then marks, pivots on the value and the event's own actions.
+    fn menu(
+        self,
+        resp: &egui::Response,
+        (field, value): (&str, &str),
+        store: &Store,
+        session: &Session,
+        actions: &mut Vec<Action>,
+    ) {
+        if resp.secondary_clicked() && !session.selection().marked.contains(&self.idx) {
+            actions.push(Action::ClickRow {
+                pos: self.pos,
+                ctrl: false,
+                shift: false,
+            });
+        }
+        resp.context_menu(|ui| {
+            crate::gui::widgets::marks_table::row_menu(ui, session, self.idx, actions);
+            pivot_menu(ui, field, value, actions);
+            event_menu(ui, store, self.idx, actions);
+        });
     }
 }
 
@@ -256,6 +307,7 @@ fn build(
                 let (rect, _) = header.col(|ui| header_cell(ui, spec, session, actions));
                 if n == 0 {
                     frozen.header = Some((rect, column_title(spec).to_owned()));
+                    frozen.field = spec.name().to_owned();
                 }
             }
         })
@@ -299,6 +351,7 @@ fn build(
                                 rect: ui.max_rect(),
                                 pos,
                                 idx,
+                                value: text.clone(),
                                 text: rt.clone(),
                                 tint,
                                 selected: session.selection().marked.contains(&idx),
@@ -306,32 +359,9 @@ fn build(
                         }
                         ui.add(egui::Label::new(rt).truncate().selectable(false));
                     });
-                    if resp.secondary_clicked() && !session.selection().marked.contains(&idx) {
-                        // The menu acts on the row under the pointer: select it.
-                        actions.push(Action::ClickRow {
-                            pos,
-                            ctrl: false,
-                            shift: false,
-                        });
-                    }
-                    resp.context_menu(|ui| {
-                        crate::gui::widgets::marks_table::row_menu(ui, session, idx, actions);
-                        pivot_menu(ui, spec.name(), &text, actions);
-                        event_menu(ui, store, idx, actions);
-                    });
+                    RowAt { pos, idx }.menu(&resp, (spec.name(), &text), store, session, actions);
                 }
-                let resp = row.response();
-                if resp.clicked() {
-                    let m = resp.ctx.input(|i| i.modifiers);
-                    actions.push(Action::ClickRow {
-                        pos,
-                        ctrl: m.command,
-                        shift: m.shift,
-                    });
-                }
-                if resp.double_clicked() {
-                    actions.push(Action::ShowDetail);
-                }
+                RowAt { pos, idx }.clicks(&row.response(), actions);
             });
         });
 }
