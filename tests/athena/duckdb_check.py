@@ -8,7 +8,9 @@ The folders are the shared corpus and tests/athena/shapes/: hand-written
 events whose requestParameters take the odd shapes a JSON path meets
 (lists in the middle of a path, lists of lists, objects and empty objects
 at the end, numeric keys, numbers, booleans, escapes, keys in another
-case).
+case), and events whose eventTime is not in CloudTrail's form (offsets,
+fractions, minutes only, a bare date, the space-separated form) in a
+delivery folder of the day after.
 
 1. Every event of the folders is exported (`trailview export --format
    ndjson`) and loaded into a DuckDB table of the AWS CloudTrail table's
@@ -157,6 +159,15 @@ QUERIES = [
     "-requestParameters.instancesSet.items.instanceId:*",
     "requestParameters.policyDocument:*",
     "requestParameters.maxResults:*",
+    # the odd times of tests/athena/shapes/ (offsets, fractions, minutes,
+    # a bare date, the space-separated form)
+    "time:>=2024-03-01T12:00:00Z",
+    "time:>2024-03-01T12:00:00Z",
+    "time:<2024-03-01T12:00:00.500Z",
+    "time:2024-03-01T12:00..2024-03-01T12:01",
+    "time:2024-03-02",
+    "time:>=2024-03-01T23:00 time:<2024-03-02T05:00",
+    "-time:2024-03-01",
     # the odd shapes of tests/athena/shapes/
     "requestParameters.items.name:x",
     "requestParameters.items.name:X",

@@ -209,7 +209,7 @@ impl Translator {
         match c {
             Cond::Time(t) => {
                 self.note(
-                    "time: compares eventtime as UTC ISO 8601 text in whole seconds (CloudTrail writes YYYY-MM-DDTHH:MM:SSZ; times with an offset are not converted); Trailview also reads @timestamp when an event has no eventTime (SIEM exports), the AWS table has no such column".to_owned(),
+                    "time: compares eventtime in CloudTrail's form (YYYY-MM-DDTHH:MM:SSZ) as text and reads any other form with from_iso8601_timestamp; Trailview also reads @timestamp when an event has no eventTime (SIEM exports), the AWS table has no such column".to_owned(),
                 );
                 Ok(time_node(*t))
             }
@@ -362,6 +362,31 @@ const TIME_TEXT: &str = "replace(coalesce(eventtime, ''), ' ', 'T')";
 /// An `eventtime` Trailview can read starts with a date.
 const HAS_TIME: &str = "regexp_like(coalesce(eventtime, ''), '^\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}')";
 
+/// CloudTrail's own form of `eventtime` (whole seconds, UTC).
+const CANONICAL_TIME: &str =
+    "regexp_like(eventtime, '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}Z?$')";
+
+/// `eventtime op ms`: CloudTrail's own form is compared as text (no
+/// parse, and the bound rounded up to whole seconds cannot change the
+/// answer for whole-second times); any other form Trailview reads
+/// (fractions, offsets, minutes only, a bare date) is parsed
+/// (`from_iso8601_timestamp`, NULL when it does not read).
+fn time_pred(op: &str, ms: i64) -> String {
+    format!(
+        "CASE WHEN {CANONICAL_TIME} THEN {TIME_TEXT} {op} {} ELSE try(from_iso8601_timestamp(replace(trim(eventtime), ' ', 'T'))) {op} from_iso8601_timestamp({}) END",
+        lit(&iso_bound(ms)),
+        lit(&iso_exact(ms))
+    )
+}
+
+/// `2024-03-01T12:00:00.000Z`: the instant `ms`, exactly.
+fn iso_exact(ms: i64) -> String {
+    match Utc.timestamp_millis_opt(ms).single() {
+        Some(dt) => dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        None => "9999-12-31T23:59:59.999Z".into(),
+    }
+}
+
 fn time_node(t: TimeTest) -> Node {
     match t {
         TimeTest::Present => Node::Pred(HAS_TIME.into()),
@@ -369,10 +394,10 @@ fn time_node(t: TimeTest) -> Node {
         TimeTest::Range { start, end } => {
             let mut parts = vec![];
             if let Some(s) = start {
-                parts.push(Node::Pred(format!("{TIME_TEXT} >= {}", lit(&iso_bound(s)))));
+                parts.push(Node::Pred(time_pred(">=", s)));
             }
             if let Some(e) = end {
-                parts.push(Node::Pred(format!("{TIME_TEXT} < {}", lit(&iso_bound(e)))));
+                parts.push(Node::Pred(time_pred("<", e)));
             }
             if parts.is_empty() {
                 Node::Pred(HAS_TIME.into())
@@ -637,6 +662,13 @@ mod tests {
         let s = sql("time:>2024-03-01").expect("translates");
         assert!(
             s.contains("replace(coalesce(eventtime, ''), ' ', 'T') >= '2024-03-01T00:00:01'"),
+            "{s}"
+        );
+        // A time in another form (an offset, a fraction) is read, not
+        // compared as text, against the exact instant.
+        let s = sql("time:>=2024-03-01T14:00+02:00").expect("translates");
+        assert!(
+            s.contains("ELSE try(from_iso8601_timestamp(replace(trim(eventtime), ' ', 'T'))) >= from_iso8601_timestamp('2024-03-01T12:00:00.000Z') END"),
             "{s}"
         );
     }
