@@ -111,6 +111,21 @@ pub fn read_file_in(
             let stopped = sink.stopped();
             let batch = sink.finish();
             add_record_problems(&batch, &mut outcome);
+            if batch.unreadable_times > 0 {
+                let n = batch.unreadable_times;
+                outcome.problems.push(Problem::new(
+                    &entry.path,
+                    format!(
+                        "{n} event{s} ha{v} an eventTime that is not a readable time (first: {:?}); \
+                         {they} loaded without a time (time filters never match {them})",
+                        batch.unreadable_time_example,
+                        s = if n == 1 { "" } else { "s" },
+                        v = if n == 1 { "s" } else { "ve" },
+                        they = if n == 1 { "it is" } else { "they are" },
+                        them = if n == 1 { "it" } else { "them" },
+                    ),
+                ));
+            }
             if let Some(stop) = stopped {
                 budget.set_exceeded();
                 outcome.problems.push(Problem::new(

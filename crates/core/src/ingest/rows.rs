@@ -39,12 +39,8 @@ impl PushRecord for BatchBuilder {
 
     fn push_fields(&mut self, raw: &str, f: &RecordFields<'_>, index: u32) {
         let id = identity::derive(f);
-        let time = f
-            .event_time
-            .get()
-            .or_else(|| f.at_timestamp.get())
-            .and_then(timefmt::parse_millis)
-            .unwrap_or(NO_TIME);
+        let time_text = f.event_time.get().or_else(|| f.at_timestamp.get());
+        let time = time_text.and_then(timefmt::parse_millis).unwrap_or(NO_TIME);
         let account = f.recipient_account_id.get().unwrap_or_else(|| {
             f.user_identity
                 .as_ref()
@@ -82,6 +78,11 @@ impl PushRecord for BatchBuilder {
         let at = self.len();
         self.push_row(raw, &row, index);
         if self.len() > at {
+            if time == NO_TIME
+                && let Some(text) = time_text.filter(|t| !t.trim().is_empty())
+            {
+                self.note_unreadable_time(text);
+            }
             capture_creds(self, at, raw, f, !id.actor.is_empty());
         }
     }
@@ -175,6 +176,26 @@ fn exact_pair<'a>(f: &'a RecordFields<'_>) -> std::borrow::Cow<'a, str> {
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    #[test]
+    fn unreadable_times_are_kept_without_a_time_and_counted() {
+        let mut b = BatchBuilder::new(PathBuf::from("x.json"));
+        for raw in [
+            r#"{"eventName":"A","eventTime":"2024-02-30T25:61:00Z"}"#,
+            r#"{"eventName":"B","eventTime":1709251200}"#,
+            r#"{"eventName":"C"}"#,
+            r#"{"eventName":"D","eventTime":""}"#,
+            r#"{"eventName":"E","eventTime":"2024-03-01T00:00:00Z"}"#,
+        ] {
+            assert!(b.push_raw(raw, 0).is_ok());
+        }
+        let batch = b.finish();
+        assert_eq!(batch.len(), 5);
+        assert_eq!(batch.time.iter().filter(|&&t| t == NO_TIME).count(), 4);
+        // Absent and empty times are not values: only A and B are counted.
+        assert_eq!(batch.unreadable_times, 2);
+        assert_eq!(batch.unreadable_time_example, "2024-02-30T25:61:00Z");
+    }
 
     #[test]
     fn builder_keeps_problems_and_events() {

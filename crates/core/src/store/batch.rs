@@ -188,9 +188,18 @@ pub struct Batch {
     pub problems_not_kept: usize,
     /// Number of events that are CloudTrail Insights events.
     pub insight_events: usize,
+    /// Events kept whose `eventTime` (or `@timestamp`) holds a value that
+    /// is not a readable time, and the first such value (at most
+    /// [`UNREADABLE_TIME_SHOWN`] characters): the load reports them, so an
+    /// empty time cell is never silent.
+    pub unreadable_times: usize,
+    pub unreadable_time_example: String,
     /// What the credential graph needs beyond the columns (sparse).
     pub creds: BatchCreds,
 }
+
+/// Characters of an unreadable time value a load report quotes.
+pub const UNREADABLE_TIME_SHOWN: usize = 40;
 
 /// Record problems kept per batch; more are only counted.
 pub const MAX_KEPT_PROBLEMS: usize = 1000;
@@ -381,6 +390,16 @@ impl BatchBuilder {
     /// Records a problem with a record that could not become an event.
     pub fn push_problem(&mut self, index: u32, reason: String) {
         self.batch.push_problem(index, reason);
+    }
+
+    /// The event being added has a time value that does not read as a
+    /// time (`text`): it is kept without a time, and counted.
+    pub fn note_unreadable_time(&mut self, text: &str) {
+        let b = &mut self.batch;
+        if b.unreadable_times == 0 {
+            b.unreadable_time_example = text.chars().take(UNREADABLE_TIME_SHOWN).collect();
+        }
+        b.unreadable_times += 1;
     }
 
     /// Adds one event: its column values, already derived from the record
