@@ -717,10 +717,15 @@ impl LaneRow<'_> {
                     egui::PopupAnchor::Pointer,
                 )
                 .show(|ui| {
-                    bin_tooltip(ui, store, lane, first, counts, (from, to), settings);
                     let lo = self.hits.partition_point(|h| h.0 < from);
                     let hi = self.hits.partition_point(|h| h.0 < to);
-                    hits_line(ui, self.hits.get(lo..hi).unwrap_or_default(), false);
+                    let bin = Bin {
+                        first,
+                        counts,
+                        span: (from, to),
+                        hits: self.hits.get(lo..hi).unwrap_or_default(),
+                    };
+                    bin_tooltip(ui, store, lane, &bin, settings);
                 });
             }
         }
@@ -888,15 +893,23 @@ fn lane_tooltip(ui: &mut egui::Ui, lane: &Lane, hits: &[(i64, u8)], settings: &S
     ui.weak("click: filter to this lane · right-click: pin, pivots");
 }
 
-fn bin_tooltip(
-    ui: &mut egui::Ui,
-    store: &Store,
-    lane: &Lane,
+/// The stretch of a lane under the pointer.
+struct Bin<'a> {
+    /// Its first event.
     first: u32,
     counts: BinCounts,
-    (from, to): (i64, i64),
-    settings: &Settings,
-) {
+    span: (i64, i64),
+    /// Its detection hits.
+    hits: &'a [(i64, u8)],
+}
+
+fn bin_tooltip(ui: &mut egui::Ui, store: &Store, lane: &Lane, bin: &Bin<'_>, settings: &Settings) {
+    let Bin {
+        first,
+        counts,
+        span: (from, to),
+        hits,
+    } = *bin;
     let local = settings.local_time;
     if counts.all > 1 {
         ui.label(
@@ -933,5 +946,6 @@ fn bin_tooltip(
     if !err.is_empty() {
         ui.colored_label(Palette::of(ui).error(), err);
     }
+    hits_line(ui, hits, false);
     ui.weak("click: select it in the table");
 }
