@@ -29,7 +29,8 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
-/// Seconds as `1m 05s` / `12s` / `0.4s`.
+/// Seconds as `0.4s` / `12s` / `1m 05s` / `3h 07m` / `14d 06h` /
+/// `3,204d` (short enough for a narrow column at any length).
 pub fn duration(secs: f64) -> String {
     if secs < 10.0 {
         format!("{secs:.1}s")
@@ -37,7 +38,16 @@ pub fn duration(secs: f64) -> String {
         format!("{secs:.0}s")
     } else {
         let s = secs.round() as u64;
-        format!("{}m {:02}s", s / 60, s % 60)
+        let (m, h, d) = (s / 60, s / 3600, s / 86_400);
+        if h == 0 {
+            format!("{m}m {:02}s", s % 60)
+        } else if d == 0 {
+            format!("{h}h {:02}m", m % 60)
+        } else if d < 100 {
+            format!("{d}d {:02}h", h % 24)
+        } else {
+            format!("{}d", thousands(d))
+        }
     }
 }
 
@@ -54,5 +64,9 @@ mod tests {
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(1_500_000), "1.5 MB");
         assert_eq!(duration(75.0), "1m 15s");
+        assert_eq!(duration(3599.0), "59m 59s");
+        assert_eq!(duration(3600.0 * 3.0 + 420.0), "3h 07m");
+        assert_eq!(duration(86_400.0 * 14.0 + 3600.0 * 6.0), "14d 06h");
+        assert_eq!(duration(86_400.0 * 3204.0 + 5.0), "3,204d");
     }
 }

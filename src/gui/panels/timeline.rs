@@ -290,7 +290,8 @@ impl TimelineView {
             for o in [Outcome::Read, Outcome::Write, Outcome::Error] {
                 ui.colored_label(pal.outcome(o), format!("■ {}", o.label()));
             }
-            if let Some(tl) = tl {
+            // No lanes (no event with a time): no span to name.
+            if let Some(tl) = tl.filter(|tl| !tl.lanes.is_empty()) {
                 if tl.distinct > tl.lanes.len() {
                     ui.weak(format!(
                         "top {} of {} lanes",

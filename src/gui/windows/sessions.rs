@@ -24,8 +24,10 @@ const COLUMNS: [(&str, &str); 10] = [
     ("First seen", "first_seen"),
 ];
 
+/// Every column fits the default 1280-pixel window (the last one is
+/// cut with "…"; its whole text is in the session's tooltip).
 const WIDTHS: [f32; 10] = [
-    170.0, 200.0, 200.0, 150.0, 70.0, 60.0, 55.0, 55.0, 40.0, 220.0,
+    160.0, 180.0, 180.0, 140.0, 70.0, 55.0, 50.0, 50.0, 35.0, 200.0,
 ];
 
 /// The window's state: the sort and the rows computed for a row set.
@@ -48,7 +50,7 @@ impl SessionsView {
         self.refresh(session);
         egui::Window::new("Sessions")
             .open(open)
-            .default_size([1000.0, 420.0])
+            .default_size([1210.0, 420.0])
             .resizable(true)
             .show(ctx, |ui| {
                 ui.weak(format!(
@@ -124,15 +126,26 @@ fn row(ui: &mut egui::Ui, r: &SessionRow, actions: &mut Vec<Action>) {
         ];
         for (n, (text, w)) in cells.iter().zip(WIDTHS).enumerate() {
             if n == 0 {
+                // A link that keeps to its column: a long key is cut with
+                // "…" (the whole key is in the tooltip), never pushing the
+                // row's other cells out of line.
+                let link_text =
+                    egui::RichText::new(text.as_str()).color(ui.visuals().hyperlink_color);
                 let link = ui
-                    .add_sized([w, 16.0], egui::Link::new(text.as_str()))
+                    .add_sized(
+                        [w, 16.0],
+                        egui::Button::new(link_text).frame(false).truncate(),
+                    )
+                    .on_hover_cursor(egui::CursorIcon::PointingHand)
                     .on_hover_text(format!(
-                        "{}\nIPs: {}\nUser agents: {}\nRegions: {}\nServices: {}\nFilter the table to this session",
+                        "{}\n{}\nIPs: {}\nUser agents: {}\nRegions: {}\nServices: {}\nFirst seen: {}\nFilter the table to this session",
+                        r.session,
                         r.chain,
                         r.source_ips.join(", "),
                         r.user_agents.join(", "),
                         r.regions.join(", "),
-                        r.services.join(", ")
+                        r.services.join(", "),
+                        r.first_seen.join(", ")
                     ));
                 if link.clicked() {
                     actions.push(Action::Pivot {
