@@ -495,3 +495,43 @@ fn search_preparation_reencodes_and_indexes_in_the_background_after_a_load() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_query_over_a_second_can_be_cancelled_keeping_the_previous_results() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    crate::gui_timeline::trail(tmp.path());
+    let mut h = crate::gui_timeline::loaded(tmp.path());
+    let before = h.state().session.rows().len();
+    assert_eq!(before, 46);
+    // Queries wait at the gate while the test holds it: this one runs
+    // for as long as the test needs.
+    let gate = h.state().session.query_gate();
+    let hold = gate.lock().expect("gate");
+    let q = h.get_by_label("Filter");
+    q.click();
+    q.type_text("name:PutObject");
+    h.run_steps(3);
+    assert!(h.state().session.rows_pending());
+    assert!(
+        h.query_by_label("Cancel query").is_none(),
+        "no Cancel button for a query under a second"
+    );
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(1200) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    h.run_steps(2);
+    h.get_by_label("Cancel query").click();
+    h.run_steps(3);
+    assert!(!h.state().session.rows_pending(), "the query was stopped");
+    assert_eq!(
+        h.state().session.rows().len(),
+        before,
+        "previous results kept"
+    );
+    assert!(h.query_by_label("Cancel query").is_none());
+    drop(hold);
+    settle(&mut h);
+    assert_eq!(h.state().session.rows().len(), before);
+}

@@ -364,6 +364,13 @@ impl Session {
             .map(|t| t.elapsed())
     }
 
+    /// A test seam: while a test holds this lock, queries submitted wait
+    /// before they start (so a test can see a query that takes long).
+    #[doc(hidden)]
+    pub fn query_gate(&self) -> std::sync::Arc<std::sync::Mutex<()>> {
+        self.jobs.gate()
+    }
+
     /// Stops the query being computed (its worker stops between chunks)
     /// and goes back to the view whose rows are shown. False when nothing
     /// was running or nothing was shown yet.

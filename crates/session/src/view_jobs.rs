@@ -84,6 +84,11 @@ pub struct ViewJobs {
     /// Generation whose rows have not arrived yet.
     pending_rows: Option<u64>,
     pending_summary: Option<u64>,
+    /// Every request waits for this before it starts: a test seam (a test
+    /// holds it to keep a query running for as long as it needs, e.g. to
+    /// see the Cancel button of a query over a second). Uncontended
+    /// otherwise: one lock per request.
+    gate: Arc<std::sync::Mutex<()>>,
 }
 
 impl Default for ViewJobs {
@@ -96,6 +101,7 @@ impl Default for ViewJobs {
             rx,
             pending_rows: None,
             pending_summary: None,
+            gate: Arc::default(),
         }
     }
 }
@@ -117,6 +123,11 @@ impl Drop for Running {
 }
 
 impl ViewJobs {
+    /// The gate every request passes before it starts (see the field).
+    pub fn gate(&self) -> Arc<std::sync::Mutex<()>> {
+        self.gate.clone()
+    }
+
     /// The number of requests being computed, shared.
     pub fn running(&self) -> Arc<AtomicUsize> {
         self.running.clone()
@@ -135,8 +146,10 @@ impl ViewJobs {
         let latest = self.latest.clone();
         let tx = self.tx.clone();
         let running = Running::new(&self.running);
+        let gate = self.gate.clone();
         std::thread::spawn(move || {
             let _running = running;
+            drop(gate.lock());
             let stale = || latest.load(Ordering::SeqCst) != generation;
             let started = Instant::now();
             let store = read_store(&store);
