@@ -7,7 +7,8 @@
 //! `GetRoleCredentials`) or `ConsoleLogin`, without an `errorCode`, are
 //! read again: a tiny fraction of events, and of each only the values the
 //! record reader located (`responseElements`, `requestParameters`,
-//! `userIdentity`, the ids; about 0.5 µs a call), else the whole record. A call issues a key only when its
+//! `userIdentity`, the ids; about 0.5 µs a call), else the whole record.
+//! A call issues a key only when its
 //! `responseElements.credentials.accessKeyId` (for `GetRoleCredentials`,
 //! `responseElements.roleCredentials.accessKeyId`) is a non-empty string;
 //! any field of another type, `null` or absent simply gives less
