@@ -319,7 +319,11 @@ impl TrailviewApp {
             Modal::Tags => self.tags.show(&ctx, session, &mut open, actions),
             Modal::Athena => self.athena.show(&ctx, session, &mut open, actions),
             Modal::Sessions => self.sessions.show(&ctx, session, &mut open, actions),
-            Modal::Detections => self.detections.show(&ctx, session, &mut open, actions),
+            Modal::Detections => {
+                let local = self.settings.local_time;
+                self.detections
+                    .show(&ctx, session, local, &mut open, actions)
+            }
             Modal::Columns => {
                 let mut specs = session.view().columns.clone();
                 if self.columns.show(&ctx, &mut specs, &mut open) {

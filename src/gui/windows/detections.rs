@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::gui::actions::Action;
 use trailview_core::sigma::summary::{RuleHits, rule_hits_in};
 use trailview_core::sigma::{DetectionIndex, Level};
-use trailview_core::timefmt::format_rfc3339;
+use trailview_core::timefmt::{format_local, format_utc};
 use trailview_session::Session;
 
 /// The colour of a level's badge (the table, the detail pane, the marks).
@@ -61,10 +61,13 @@ impl Default for DetectionsView {
 }
 
 impl DetectionsView {
+    /// `local`: first and last hits in local time, as the table shows
+    /// times.
     pub fn show(
         &mut self,
         ctx: &egui::Context,
         session: &Session,
+        local: bool,
         open: &mut bool,
         actions: &mut Vec<Action>,
     ) {
@@ -146,7 +149,7 @@ impl DetectionsView {
                         self.rows.len(),
                         |ui, range| {
                             for r in &self.rows[range] {
-                                row(ui, &index, min_level, r, actions);
+                                row(ui, &index, min_level, r, local, actions);
                             }
                         },
                     );
@@ -289,11 +292,14 @@ fn rule_settings(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>
     }
 }
 
-fn time(t: i64) -> String {
+/// A hit's time as the table writes it ("" when no hit has a time).
+fn time(t: i64, local: bool) -> String {
     if t == i64::MIN || t == i64::MAX || t == trailview_core::timefmt::NO_TIME {
         String::new()
+    } else if local {
+        format_local(t)
     } else {
-        format_rfc3339(t)
+        format_utc(t)
     }
 }
 
@@ -302,6 +308,7 @@ fn row(
     index: &DetectionIndex,
     min_level: Option<Level>,
     r: &RuleHits,
+    local: bool,
     actions: &mut Vec<Action>,
 ) {
     let Some(loaded) = index.set.rules.get(r.rule as usize) else {
@@ -367,8 +374,8 @@ fn row(
         }
         let cells = [
             r.hits.to_string(),
-            time(r.first),
-            time(r.last),
+            time(r.first, local),
+            time(r.last, local),
             r.actors.to_string(),
             rule.author.clone(),
         ];

@@ -9,7 +9,7 @@ use trailview_session::fmt::{duration, thousands};
 pub fn show(ctx: &egui::Context, session: &Session, open: &mut bool) {
     egui::Window::new("Load report")
         .open(open)
-        .default_size([720.0, 420.0])
+        .default_size([1180.0, 420.0])
         .resizable(true)
         .show(ctx, |ui| {
             let r = &session.report();

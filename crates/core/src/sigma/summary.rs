@@ -58,8 +58,12 @@ pub fn rule_hits_in(
         };
         let t = store.time(h.row);
         p.0 += 1;
-        p.1 = p.1.min(t);
-        p.2 = p.2.max(t);
+        // A hit without a time (an unreadable eventTime) neither starts
+        // nor ends the rule's span.
+        if t != crate::timefmt::NO_TIME {
+            p.1 = p.1.min(t);
+            p.2 = p.2.max(t);
+        }
         if let Some(a) = actors.get(h.row as usize) {
             p.3.insert(*a);
         }

@@ -484,6 +484,25 @@ fn rule_hits_count_only_the_rows_given() {
     );
 }
 
+#[test]
+fn a_hit_without_a_time_does_not_blank_the_rules_span() {
+    use crate::ingest::store_from_texts;
+    let store = store_from_texts(&[(
+        "a.json",
+        &[
+            r#"{"eventTime":"redacted","eventName":"ListBuckets","userIdentity":{"type":"Root","arn":"arn:aws:iam::1:root"}}"#,
+            r#"{"eventTime":"2024-01-01T00:01:00Z","eventName":"GetObject","userIdentity":{"type":"Root","arn":"arn:aws:iam::1:root"}}"#,
+        ],
+    )]);
+    let set = RuleSet::defaults();
+    let d = Detections::run(&store, &set);
+    let root = super::summary::rule_hits(&d, &set, &store)
+        .into_iter()
+        .find(|h| set.rules[h.rule as usize].rule.title == "Root user activity")
+        .map(|h| (h.hits, h.first, h.last));
+    assert_eq!(root, Some((2, store.time(1), store.time(1))));
+}
+
 /// `explain` names what the rule fired on: the matching values of the
 /// positive searches' matching maps, never a filter's fields nor a list
 /// element that did not match.
