@@ -145,11 +145,11 @@ fn append_all(
         }
         match m {
             LoadMessage::Batch(b) => {
-                s.report.record_batch(&b);
                 let started = Instant::now();
-                let out = store.write().unwrap_or_else(|e| e.into_inner()).append(b);
+                let mut st = store.write().unwrap_or_else(|e| e.into_inner());
+                s.report.append_batch(&mut st, b);
+                drop(st);
                 s.append_time += started.elapsed();
-                s.report.record_append(out);
             }
             LoadMessage::File(f) => s.report.record_file(&f),
             LoadMessage::Progress(p) => s.progress = Some(p),

@@ -128,28 +128,52 @@ impl LoadReport {
         self.duplicates += o.duplicates;
     }
 
-    /// Widens the time range to the events of a batch (call before the
-    /// batch is moved into the store).
-    pub fn record_batch(&mut self, batch: &Batch) {
-        for &t in batch.time.iter().filter(|&&t| t != NO_TIME) {
-            self.first_time = Some(self.first_time.map_or(t, |f| f.min(t)));
-            self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
+    /// Widens the time range to `range` (a batch's, once it is in the
+    /// store).
+    fn widen(&mut self, range: Option<(i64, i64)>) {
+        if let Some((a, b)) = range {
+            self.first_time = Some(self.first_time.map_or(a, |f| f.min(a)));
+            self.last_time = Some(self.last_time.map_or(b, |l| l.max(b)));
         }
     }
 
     /// Records a batch's time range, appends it to the store and counts
-    /// the outcome: what a consumer does with every `Batch` message.
+    /// the outcome: what a consumer does with every `Batch` message. When
+    /// the store cannot get the memory for the batch, nothing of it is
+    /// added and the file gets a problem saying so (no abort).
     pub fn append_batch(&mut self, store: &mut Store, batch: Batch) -> AppendOutcome {
-        self.record_batch(&batch);
-        let outcome = store.append(batch);
-        self.record_append(outcome);
-        outcome
+        let range = time_range(&batch);
+        match store.try_append(batch) {
+            Ok(outcome) => {
+                self.widen(range);
+                self.record_append(outcome);
+                outcome
+            }
+            Err(not) => {
+                self.problems.push(Problem::new(
+                    &not.path,
+                    format!(
+                        "out of memory: the {} events read from this file could not be added \
+                         to the store; the events loaded before it are kept",
+                        not.events
+                    ),
+                ));
+                AppendOutcome::default()
+            }
+        }
     }
 
     /// True when nothing went wrong.
     pub fn is_clean(&self) -> bool {
         self.problems.is_empty()
     }
+}
+
+/// The earliest and latest event time of a batch.
+fn time_range(batch: &Batch) -> Option<(i64, i64)> {
+    let mut times = batch.time.iter().copied().filter(|&t| t != NO_TIME);
+    let first = times.next()?;
+    Some(times.fold((first, first), |(a, b), t| (a.min(t), b.max(t))))
 }
 
 #[cfg(test)]

@@ -138,6 +138,15 @@ impl LocalDict {
         Some(id)
     }
 
+    /// Number of distinct values.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
     /// The values in id order.
     pub fn values(&self) -> impl Iterator<Item = &str> {
         (0..self.ends.len() as u32).map(|id| value_of(&self.text, &self.ends, id))

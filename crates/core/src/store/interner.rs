@@ -25,6 +25,16 @@ impl Default for Interner {
 }
 
 impl Interner {
+    /// Makes room for `additional` new values, or says the memory cannot
+    /// be had (nothing changes then).
+    pub fn try_reserve(
+        &mut self,
+        additional: usize,
+    ) -> Result<(), std::collections::TryReserveError> {
+        self.values.try_reserve(additional)?;
+        self.ids.try_reserve(additional)
+    }
+
     /// The id of `value`, adding it if new.
     pub fn intern(&mut self, value: &str) -> u32 {
         if let Some(&id) = self.ids.get(value) {

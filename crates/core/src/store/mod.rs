@@ -84,6 +84,14 @@ impl StrCol {
     }
 }
 
+/// A batch [`Store::try_append`] could not add for want of memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAdded {
+    pub path: PathBuf,
+    /// Its events.
+    pub events: usize,
+}
+
 /// What appending a batch did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AppendOutcome {
@@ -162,6 +170,56 @@ impl Store {
     /// Drops everything.
     pub fn clear(&mut self) {
         *self = Store::default();
+    }
+
+    /// [`Self::append`], unless the memory the batch needs in the store
+    /// cannot be had: then nothing is added, the store stays as it was (no
+    /// abort, no half-added file) and the error names the file. Every
+    /// column, dictionary and table is grown before anything is added, so
+    /// the append itself allocates only each new distinct value's text.
+    pub fn try_append(&mut self, batch: Batch) -> Result<AppendOutcome, NotAdded> {
+        match self.try_reserve_for(&batch) {
+            Some(()) => Ok(self.append(batch)),
+            None => Err(NotAdded {
+                events: batch.len(),
+                path: batch.path,
+            }),
+        }
+    }
+
+    /// Grows everything [`Self::append`] grows for `batch`; `None` when
+    /// the memory cannot be had.
+    fn try_reserve_for(&mut self, batch: &Batch) -> Option<()> {
+        let n = batch.len();
+        for column in &mut self.strs {
+            column.try_reserve(n).ok()?;
+        }
+        for (dict, local) in self.dicts.iter_mut().zip(&batch.dicts) {
+            dict.try_reserve(local.len()).ok()?;
+        }
+        let other_ids = batch
+            .event_id
+            .iter()
+            .filter(|e| matches!(e, EventIdText::Other(_)))
+            .count();
+        self.other_ids.try_reserve(other_ids).ok()?;
+        self.time.try_reserve(n).ok()?;
+        self.credential.try_reserve(n).ok()?;
+        self.read_only.try_reserve(n).ok()?;
+        self.mfa.try_reserve(n).ok()?;
+        self.console.try_reserve(n).ok()?;
+        self.id_value.try_reserve(n).ok()?;
+        self.id_kind.try_reserve(n).ok()?;
+        self.raw_loc.try_reserve(n).ok()?;
+        self.file_of.try_reserve(n).ok()?;
+        self.record_index.try_reserve(n).ok()?;
+        self.files.try_reserve(1).ok()?;
+        self.raw.try_reserve(batch.chunks.len()).ok()?;
+        let (kinds, values) = (&self.id_kind, &self.id_value);
+        self.seen
+            .try_reserve(n, |&j| id_hash(kinds[j as usize], values[j as usize]))
+            .ok()?;
+        Some(())
     }
 
     /// Adds the events of one file. Events with an eventID whose exact
@@ -518,6 +576,41 @@ mod tests {
     const B: &str = r#"{"eventID":"x-1","eventName":"PutObject","eventTime":"2023-01-01T00:00:00Z","recipientAccountId":"222","errorCode":"AccessDenied"}"#;
     const B_CHANGED: &str = r#"{"eventID":"x-1","eventName":"PutObject","eventTime":"2023-01-01T00:00:00Z","recipientAccountId":"222","errorCode":"AccessDenied" }"#;
     const NO_ID: &str = r#"{"eventName":"Anon"}"#;
+
+    #[test]
+    fn try_append_adds_exactly_what_append_adds() {
+        use crate::ingest::rows::PushRecord;
+        use crate::store::batch::BatchBuilder;
+        let batch = |path: &str, events: &[&str]| {
+            let mut b = BatchBuilder::new(path.into());
+            for (i, e) in events.iter().enumerate() {
+                let _ = b.push_raw(e, i as u32);
+            }
+            b.finish()
+        };
+        let files: [(&str, &[&str]); 2] = [("a.json", &[A, B, NO_ID]), ("b.json", &[A, B_CHANGED])];
+        let mut plain = Store::new();
+        let mut tried = Store::new();
+        for (path, events) in files {
+            let want = plain.append(batch(path, events));
+            assert_eq!(tried.try_append(batch(path, events)), Ok(want));
+        }
+        assert_eq!(
+            (tried.len(), tried.duplicates()),
+            (plain.len(), plain.duplicates())
+        );
+        for i in 0..plain.len() as u32 {
+            for col in [
+                Column::EventName,
+                Column::Actor,
+                Column::Account,
+                Column::Time,
+            ] {
+                assert_eq!(tried.value(col, i), plain.value(col, i));
+            }
+            assert_eq!(tried.raw_text(i).ok(), plain.raw_text(i).ok());
+        }
+    }
 
     #[test]
     fn append_reads_columns_and_drops_exact_duplicates() {

@@ -418,6 +418,15 @@ pub struct RawStore {
 
 impl RawStore {
     /// Appends chunks and returns the number of the first one.
+    /// Makes room for `additional` chunks, or says the memory cannot be
+    /// had.
+    pub fn try_reserve(
+        &mut self,
+        additional: usize,
+    ) -> Result<(), std::collections::TryReserveError> {
+        self.chunks.try_reserve(additional)
+    }
+
     pub fn append(&mut self, chunks: Vec<Chunk>) -> u32 {
         let first = self.chunks.len() as u32;
         self.chunks.extend(chunks);
