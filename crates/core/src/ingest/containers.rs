@@ -26,7 +26,7 @@ use crate::ingest::sink::Sink;
 
 /// The error a container list ends with when its sink stopped taking
 /// events (memory budget): callers check [`Sink::stopped`] first.
-pub const STOPPED: &str = "reading stopped: memory budget";
+const STOPPED: &str = "reading stopped: memory budget";
 
 /// What a top-level document turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

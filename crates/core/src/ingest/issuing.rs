@@ -95,18 +95,19 @@ fn marker_of(name: &str) -> &'static memchr::memmem::Finder<'static> {
 pub fn capture(name: &str, raw: &str) -> Option<Captured> {
     // Most failed or odd calls have no credentials at all: skip the parse.
     marker_of(name).find(raw.as_bytes())?;
+    if name != "ConsoleLogin" {
+        return parse_issue(name, raw.as_bytes()).map(Captured::Issue);
+    }
     match serde_json::from_str::<doc::Doc<'_>>(raw) {
         Ok(d) => d.captured(name),
         // A record the typed reader refuses (a duplicated key) is read
-        // through a tree, which gives the same answer for every record
-        // the typed reader accepts.
-        Err(_) if name == "ConsoleLogin" => {
+        // through a tree, as [`parse_issue`] does.
+        Err(_) => {
             let v: Value = serde_json::from_str(raw).ok()?;
             (text(&v, &["responseElements", "ConsoleLogin"]) == "Success"
                 && text(&v, &["errorCode"]).is_empty())
             .then_some(Captured::Login)
         }
-        Err(_) => parse_issue_value(name, raw.as_bytes()).map(Captured::Issue),
     }
 }
 
