@@ -112,9 +112,35 @@ pub fn format_local(ms: i64) -> String {
     }
 }
 
+/// The earliest and latest of `times`, [`NO_TIME`] left out; `None`
+/// when none is a time.
+pub fn span(times: impl IntoIterator<Item = i64>) -> Option<(i64, i64)> {
+    let mut times = times.into_iter().filter(|&t| t != NO_TIME);
+    let first = times.next()?;
+    Some(times.fold((first, first), |(a, b), t| (a.min(t), b.max(t))))
+}
+
+/// Epoch milliseconds as the app's table shows a time: in the machine's
+/// zone with its offset when `local`, else UTC ([`format_utc`]).
+pub fn format_shown(ms: i64, local: bool) -> String {
+    if local {
+        format_local(ms)
+    } else {
+        format_utc(ms)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn span_leaves_out_events_without_a_time() {
+        assert_eq!(span([5, NO_TIME, -3, 9]), Some((-3, 9)));
+        assert_eq!(span([NO_TIME, 7]), Some((7, 7)));
+        assert_eq!(span([NO_TIME]), None);
+        assert_eq!(span([]), None);
+    }
 
     #[test]
     fn fast_path_matches_chrono() {

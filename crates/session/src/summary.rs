@@ -8,7 +8,7 @@ use crate::outcome::{Outcome, outcome};
 use trailview_core::model::{Column, EventIdx};
 use trailview_core::store::facets::Facet;
 use trailview_core::store::{Store, StrCol};
-use trailview_core::timefmt::NO_TIME;
+use trailview_core::timefmt::{self, NO_TIME};
 
 /// How timeline lanes are grouped.
 #[derive(
@@ -264,16 +264,7 @@ pub fn summarize_until(
 }
 
 fn time_span(store: &Store, rows: &[EventIdx]) -> Option<(i64, i64)> {
-    let mut lo = i64::MAX;
-    let mut hi = i64::MIN;
-    for &i in rows {
-        let t = store.time(i);
-        if t != NO_TIME {
-            lo = lo.min(t);
-            hi = hi.max(t);
-        }
-    }
-    (lo <= hi).then_some((lo, hi))
+    timefmt::span(rows.iter().map(|&i| store.time(i)))
 }
 
 const BIN_SIZES_MS: [i64; 16] = [

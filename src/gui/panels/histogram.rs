@@ -23,14 +23,6 @@ pub struct HistogramView {
     fitted: Option<(i64, i64)>,
 }
 
-fn time_text(ms: i64, local: bool) -> String {
-    if local {
-        timefmt::format_local(ms)
-    } else {
-        timefmt::format_utc(ms)
-    }
-}
-
 /// The smallest height of the plot, in points.
 const PLOT_HEIGHT: f32 = 92.0;
 
@@ -67,8 +59,8 @@ impl HistogramView {
                 ui.weak(format!(
                     "{} bins · {} — {} {zone} · drag: time filter · Ctrl+wheel: zoom",
                     bin_label(h.bin_ms),
-                    time_text(h.start, local),
-                    time_text(h.end(), local)
+                    timefmt::format_shown(h.start, local),
+                    timefmt::format_shown(h.end(), local)
                 ));
             }
         });
@@ -130,11 +122,11 @@ impl HistogramView {
                 } => Some(format!(
                     "{plot_name}: {}\n{} {zone}",
                     position.y,
-                    time_text((position.x * 1000.0) as i64, local)
+                    timefmt::format_shown((position.x * 1000.0) as i64, local)
                 )),
                 egui_plot::HoverPosition::Elsewhere { position } => Some(format!(
                     "{} {zone}",
-                    time_text((position.x * 1000.0) as i64, local)
+                    timefmt::format_shown((position.x * 1000.0) as i64, local)
                 )),
             });
         let shown = plot.show(ui, |p| {

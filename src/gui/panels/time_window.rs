@@ -122,11 +122,7 @@ impl TimeWindow {
 /// seconds only when the steps are under a minute. In the machine's zone
 /// when `local` (as the table shows it), else UTC.
 pub fn axis_label(ms: i64, step_ms: i64, local: bool) -> String {
-    let full = if local {
-        trailview_core::timefmt::format_local(ms)
-    } else {
-        trailview_core::timefmt::format_utc(ms)
-    };
+    let full = trailview_core::timefmt::format_shown(ms, local);
     let part = if step_ms >= 86_400_000 {
         full.get(..10)
     } else if step_ms >= 60_000 {

@@ -302,8 +302,8 @@ impl TimelineView {
                 let (a, b) = window.resolve(tl.start, tl.end);
                 ui.weak(format!(
                     "{} — {} {}",
-                    fmt_time(a, settings.local_time),
-                    fmt_time(b, settings.local_time),
+                    timefmt::format_shown(a, settings.local_time),
+                    timefmt::format_shown(b, settings.local_time),
                     zone_name(settings.local_time)
                 ))
                 .on_hover_text(
@@ -829,14 +829,6 @@ impl LaneRow<'_> {
     }
 }
 
-fn fmt_time(ms: i64, local: bool) -> String {
-    if local {
-        timefmt::format_local(ms)
-    } else {
-        timefmt::format_utc(ms)
-    }
-}
-
 /// `07-10 11:45` for the first/last columns.
 fn short_time(ms: Option<i64>, local: bool) -> String {
     ms.map(|t| axis_label(t, 60_000, local)).unwrap_or_default()
@@ -875,8 +867,8 @@ fn lane_tooltip(ui: &mut egui::Ui, lane: &Lane, hits: &[(i64, u8)], settings: &S
     if let (Some(a), Some(b)) = (lane.first(), lane.last()) {
         ui.label(format!(
             "first {}\nlast  {} ({})",
-            fmt_time(a, local),
-            fmt_time(b, local),
+            timefmt::format_shown(a, local),
+            timefmt::format_shown(b, local),
             zone_name(local)
         ));
     }
@@ -924,8 +916,8 @@ fn bin_tooltip(ui: &mut egui::Ui, store: &Store, lane: &Lane, bin: &Bin<'_>, set
         );
         ui.weak(format!(
             "{} — {} {}",
-            fmt_time(from, local),
-            fmt_time(to, local),
+            timefmt::format_shown(from, local),
+            timefmt::format_shown(to, local),
             zone_name(local)
         ));
         ui.separator();
@@ -934,7 +926,7 @@ fn bin_tooltip(ui: &mut egui::Ui, store: &Store, lane: &Lane, bin: &Bin<'_>, set
     ui.label(egui::RichText::new(store.value(Column::EventName, first)).strong());
     ui.label(format!(
         "{} {}",
-        fmt_time(store.time(first), local),
+        timefmt::format_shown(store.time(first), local),
         zone_name(local)
     ));
     ui.label(format!(

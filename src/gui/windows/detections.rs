@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::gui::actions::Action;
 use trailview_core::sigma::summary::{RuleHits, rule_hits_in};
 use trailview_core::sigma::{DetectionIndex, Level};
-use trailview_core::timefmt::{format_local, format_utc};
+use trailview_core::timefmt::format_shown;
 use trailview_session::Session;
 
 /// The colour of a level's badge (the table, the detail pane, the marks).
@@ -296,10 +296,8 @@ fn rule_settings(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>
 fn time(t: i64, local: bool) -> String {
     if t == i64::MIN || t == i64::MAX || t == trailview_core::timefmt::NO_TIME {
         String::new()
-    } else if local {
-        format_local(t)
     } else {
-        format_utc(t)
+        format_shown(t, local)
     }
 }
 

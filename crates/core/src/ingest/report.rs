@@ -8,7 +8,7 @@ use serde::{Serialize, Serializer};
 use crate::model::FileKind;
 use crate::store::batch::Batch;
 use crate::store::{AppendOutcome, Store};
-use crate::timefmt::NO_TIME;
+use crate::timefmt;
 
 /// A file, or a record in a file, that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -142,7 +142,7 @@ impl LoadReport {
     /// the store cannot get the memory for the batch, nothing of it is
     /// added and the file gets a problem saying so (no abort).
     pub fn append_batch(&mut self, store: &mut Store, batch: Batch) -> AppendOutcome {
-        let range = time_range(&batch);
+        let range = timefmt::span(batch.time.iter().copied());
         match store.try_append(batch) {
             Ok(outcome) => {
                 self.widen(range);
@@ -167,13 +167,6 @@ impl LoadReport {
     pub fn is_clean(&self) -> bool {
         self.problems.is_empty()
     }
-}
-
-/// The earliest and latest event time of a batch.
-fn time_range(batch: &Batch) -> Option<(i64, i64)> {
-    let mut times = batch.time.iter().copied().filter(|&t| t != NO_TIME);
-    let first = times.next()?;
-    Some(times.fold((first, first), |(a, b), t| (a.min(t), b.max(t))))
 }
 
 #[cfg(test)]
